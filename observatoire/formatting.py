@@ -1,0 +1,39 @@
+"""French number formats shared by the app, the CLI, exports and the site.
+
+Thousands are grouped with a no-break space and decimals use a comma (`831 534`, `12,5 %`),
+so that a figure never wraps across lines.
+"""
+
+from __future__ import annotations
+
+import math
+
+NBSP = "\u00a0"
+WITHHELD = "donnée non diffusée"
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_number(value: float | None, decimals: int = 0) -> str:
+    """`831534` -> `831 534`; `3.14159, 2` -> `3,14`; missing -> `–`."""
+    if _missing(value):
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def fmt_percent(share: float | None, decimals: int = 1) -> str:
+    """A share in [0, 1] as a French percentage: `0.125` -> `12,5 %`."""
+    if _missing(share):
+        return "–"
+    return f"{fmt_number(share * 100, decimals)}{NBSP}%"
+
+
+def fmt_interval(low: float | None, high: float | None, decimals: int = 1, percent: bool = True) -> str:
+    """A confidence interval: `[10,2 ; 14,9]` (shares shown as percentage points)."""
+    if _missing(low) or _missing(high):
+        return "–"
+    scale = 100 if percent else 1
+    return f"[{fmt_number(low * scale, decimals)}{NBSP};{NBSP}{fmt_number(high * scale, decimals)}]"
