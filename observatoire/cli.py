@@ -16,6 +16,10 @@ from observatoire.errors import UserError
 COMMAND_MODULES = (
     "validate",
     "demo",
+    "progress",
+    "template",
+    "import_values",
+    "estimate",
 )
 
 

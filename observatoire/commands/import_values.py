@@ -1,0 +1,83 @@
+"""`observatoire import FILE.xlsx [--dry-run] [--yes] [--values FILE.csv] [--history FILE.csv]`.
+
+Checks the workbook (every problem with its sheet and cell), shows the new and changed values,
+then, once confirmed, writes the merged values and the history atomically. Existing values
+absent from the workbook are kept; the workbook itself is never modified.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from observatoire.indicators.catalog import load_catalog
+from observatoire.indicators.values import DEFAULT_HISTORY, DEFAULT_VALUES, empty_values, load_values
+from observatoire.indicators.workbook import STATUS_FR, apply_import, fmt_plain, plan_changes, read_workbook
+from observatoire.paths import INDICATORS_YAML
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "import",
+        help="importer les valeurs d'un classeur de saisie",
+        description="Vérifie un classeur de saisie, montre les changements, puis les enregistre avec leur historique.",
+    )
+    parser.add_argument("workbook", metavar="CLASSEUR.xlsx", help="classeur produit par « observatoire template »")
+    parser.add_argument("--dry-run", action="store_true", help="montrer les changements sans rien écrire")
+    parser.add_argument("--yes", action="store_true", help="enregistrer sans demander de confirmation")
+    parser.add_argument("--catalog", metavar="FICHIER.yaml", default=str(INDICATORS_YAML),
+                        help="catalogue des indicateurs (défaut : indicators.yaml du projet)")
+    parser.add_argument("--values", metavar="FICHIER.csv", default=str(DEFAULT_VALUES),
+                        help="table des valeurs à mettre à jour (défaut : data/indicators/values.csv)")
+    parser.add_argument("--history", metavar="FICHIER.csv", default=None,
+                        help="historique des modifications (défaut : history.csv à côté de la table des valeurs)")
+    parser.set_defaults(func=run)
+
+
+def describe(changes: pd.DataFrame) -> list[str]:
+    lines = []
+    for c in changes.itertuples(index=False):
+        where = c.geo_code if c.geo_level == "metropole" else f"{c.geo_level} {c.geo_code}"
+        label = f"{c.indicator} {c.year} ({where}{', ' + c.breakdown if c.breakdown else ''})"
+        if c.change == "new":
+            lines.append(f"  + {label} : {fmt_plain(c.new_value)} ({STATUS_FR[c.new_status]})")
+        else:
+            lines.append(f"  ~ {label} : {fmt_plain(c.previous_value)} → {fmt_plain(c.new_value)} "
+                         f"({STATUS_FR[c.previous_status]} → {STATUS_FR[c.new_status]})")
+    return lines
+
+
+def _confirmed(count: int) -> bool:
+    try:
+        answer = input(f"Enregistrer ces {count} modification(s) ? [o/N] ")
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("o", "oui", "y", "yes")
+
+
+def run(args: argparse.Namespace) -> int:
+    catalog = load_catalog(args.catalog)
+    values_path = Path(args.values)
+    history_path = Path(args.history) if args.history else values_path.parent / DEFAULT_HISTORY.name
+    incoming = read_workbook(args.workbook, catalog)
+    existing = load_values(values_path, catalog) if values_path.exists() else empty_values()
+    changes = plan_changes(existing, incoming)
+    new, changed = int((changes["change"] == "new").sum()), int((changes["change"] == "changed").sum())
+    print(f"{Path(args.workbook).name} : {len(incoming)} ligne(s) lue(s) ; {new} nouvelle(s) valeur(s), "
+          f"{changed} valeur(s) modifiée(s), {len(incoming) - new - changed} inchangée(s).")
+    if not changes.empty:
+        print("\n".join(describe(changes)))
+    if changes.empty:
+        print("Aucune modification à enregistrer.")
+        return 0
+    if args.dry_run:
+        print("Simulation (--dry-run) : rien n'a été écrit.")
+        return 0
+    if not args.yes and not _confirmed(len(changes)):
+        print("Aucune modification enregistrée (confirmez avec « o » ou ajoutez --yes).")
+        return 0
+    apply_import(Path(args.workbook), incoming, existing, values_path, history_path)
+    print(f"Enregistré : {values_path} ; historique : {history_path}.")
+    return 0

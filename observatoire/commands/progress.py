@@ -1,0 +1,88 @@
+"""`observatoire progress [--catalog FILE.yaml] [--values FILE.csv] [--json]`: progress towards 2026.
+
+One row per indicator: status by the Open SDG method with every component, and the linear
+projection to the target year. `--values` takes any long table (README format), so anyone can
+check the method on their own series.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+
+import pandas as pd
+
+from observatoire.formatting import fmt_number
+from observatoire.indicators.catalog import load_catalog
+from observatoire.indicators.progress import CITATION, assess_progress
+from observatoire.indicators.values import DEFAULT_VALUES, load_values
+from observatoire.paths import INDICATORS_YAML
+
+TITLE_WIDTH = 46
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "progress",
+        help="progression des indicateurs vers leur cible 2026 (méthode Open SDG)",
+        description="Évalue chaque indicateur (statut, ratio des rythmes, projection linéaire à 2026).",
+    )
+    parser.add_argument("--catalog", metavar="FICHIER.yaml", default=str(INDICATORS_YAML),
+                        help="catalogue des indicateurs (défaut : indicators.yaml du projet)")
+    parser.add_argument("--values", metavar="FICHIER.csv", default=str(DEFAULT_VALUES),
+                        help="table des valeurs (défaut : data/indicators/values.csv)")
+    parser.add_argument("--json", action="store_true", help="écrire toutes les composantes en JSON")
+    parser.set_defaults(func=run)
+
+
+def _clean(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):  # numpy scalar
+        return _clean(value.item())
+    return value
+
+
+def records(table: pd.DataFrame) -> list[dict]:
+    return [{k: _clean(v) for k, v in row.items()} for row in table.astype(object).to_dict(orient="records")]
+
+
+def _value(row: pd.Series, key: str) -> str:
+    value = row[key]
+    return "–" if value is None or pd.isna(value) else fmt_number(value, int(row["decimals"]))
+
+
+def _projection(row: pd.Series) -> str:
+    if row["projection_2026"] is None or pd.isna(row["projection_2026"]):
+        return "–"
+    return (f"{_value(row, 'projection_2026')} [{_value(row, 'projection_low')} ; "
+            f"{_value(row, 'projection_high')}]")
+
+
+def text_table(table: pd.DataFrame) -> str:
+    lines = [f"{'Id':6}{'Intitulé':{TITLE_WIDTH + 1}}{'Dernière valeur':>22}  {'Cible':>9}  "
+             f"{'Statut':28}{'Ratio':>7}  Projection 2026 [IP 95 %]"]
+    for _, row in table.iterrows():
+        title = row["title"] if len(row["title"]) <= TITLE_WIDTH else row["title"][:TITLE_WIDTH - 1] + "…"
+        latest = "–" if pd.isna(row["latest_year"]) else f"{_value(row, 'latest_value')} ({int(row['latest_year'])})"
+        mark = "*" if row["illustrative"] else " "
+        ratio = "–" if pd.isna(row["ratio"]) else fmt_number(row["ratio"], 2)
+        lines.append(f"{row['id']:5}{mark}{title:{TITLE_WIDTH + 1}}{latest:>22}  {_value(row, 'target'):>9}  "
+                     f"{row['status_label']:28}{ratio:>7}  {_projection(row)}")
+    counts = table["status_label"].value_counts()
+    lines.append("")
+    lines.append("Statuts : " + " · ".join(f"{label} {n}" for label, n in counts.items()))
+    lines.append(f"* entrée illustrative ou indicateur illustratif ({int(table['illustrative'].sum())} sur {len(table)}).")
+    lines.append(f"Méthode : {CITATION}.")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    catalog = load_catalog(args.catalog)
+    table = assess_progress(catalog, load_values(args.values, catalog))
+    if args.json:
+        print(json.dumps(records(table), ensure_ascii=False, indent=2))
+    else:
+        print(text_table(table))
+    return 0

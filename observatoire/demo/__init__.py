@@ -1,0 +1,1 @@
+"""Seeded synthetic demonstration data (survey microdata and area covariates)."""

@@ -1,0 +1,153 @@
+"""The values of every indicator, in one long table (one row per indicator x year x area x breakdown).
+
+Columns, always in this order (`VALUE_COLUMNS`):
+    indicator     catalogue id (INC01…)
+    year          integer year of the value
+    geo_level     metropole | commune | iris
+    geo_code      SIREN of the métropole, INSEE code of the commune, or IRIS code
+    breakdown     "" for the headline value, else "variable=modalité" (e.g. age_band=75+)
+    value         number, in the catalogue's unit: shares are PERCENTAGES (12.5 means 12,5 %)
+    ci_low, ci_high  95 % confidence bounds (survey estimates), empty otherwise
+    n_unweighted  respondents behind a survey estimate, empty otherwise
+    source        where the value comes from (file, survey wave, inventory…)
+    status        provisional | final
+The key of a row is (indicator, year, geo_level, geo_code, breakdown).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from observatoire.errors import UserError
+from observatoire.indicators.catalog import Catalog
+from observatoire.paths import INDICATOR_VALUES_DIR
+from observatoire.readers import read_table
+
+VALUE_COLUMNS = ("indicator", "year", "geo_level", "geo_code", "breakdown", "value", "ci_low", "ci_high",
+                 "n_unweighted", "source", "status")
+KEY_COLUMNS = ("indicator", "year", "geo_level", "geo_code", "breakdown")
+NUMERIC_COLUMNS = ("value", "ci_low", "ci_high")
+VALUE_STATUSES = ("provisional", "final")
+GEO_LEVELS = ("metropole", "commune", "iris")
+METROPOLE_CODE = "243300316"  # SIREN of Bordeaux Métropole (EPCI)
+DEFAULT_VALUES = INDICATOR_VALUES_DIR / "values.csv"
+DEFAULT_HISTORY = INDICATOR_VALUES_DIR / "history.csv"
+
+
+def empty_values() -> pd.DataFrame:
+    return normalise(pd.DataFrame(columns=list(VALUE_COLUMNS)))
+
+
+def normalise(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column order, dtypes and row order of the long table (rows sorted by key)."""
+    out = frame.reindex(columns=list(VALUE_COLUMNS)).copy()
+    for col in ("indicator", "geo_level", "geo_code", "breakdown", "source", "status"):
+        out[col] = out[col].fillna("").astype(str)
+    out["year"] = out["year"].astype("int64")
+    for col in NUMERIC_COLUMNS:
+        out[col] = pd.to_numeric(out[col]).astype("float64")
+    out["n_unweighted"] = pd.to_numeric(out["n_unweighted"]).astype("Int64")
+    return out.sort_values(list(KEY_COLUMNS), kind="stable").reset_index(drop=True)
+
+
+def _parse_number(text: str) -> float | None:
+    """'12.5' or '12,5' -> 12.5; '' -> None; anything else raises ValueError."""
+    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    if text == "":
+        return None
+    return float(text.replace(",", "."))
+
+
+def read_values(path: Path | str = DEFAULT_VALUES, catalog: Catalog | None = None) -> pd.DataFrame:
+    """Read and check a values file (CSV `,` or `;`, UTF-8 or cp1252, or XLSX with the same columns).
+
+    Every problem is collected and reported at once, with the line and column the user sees.
+    """
+    table = read_table(path)
+    frame, name = table.frame, Path(path).name
+    missing = [c for c in VALUE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise UserError(f"{name} : colonne(s) absente(s) : {', '.join(missing)}.",
+                        f"Le fichier doit avoir les colonnes {', '.join(VALUE_COLUMNS)} (voir le README).")
+    problems: list[str] = []
+    records = []
+    for line, row in frame.iterrows():
+        record, row_problems = _parse_row(row, catalog)
+        problems.extend(f"ligne {line}, {p}" for p in row_problems)
+        records.append(record)
+    values = normalise(pd.DataFrame(records, columns=list(VALUE_COLUMNS))) if not problems else None
+    if values is not None:
+        dupes = values[values.duplicated(list(KEY_COLUMNS), keep=False)]
+        problems.extend(f"valeur en double pour {r.indicator} {r.year} ({r.geo_level} {r.geo_code} {r.breakdown})"
+                        for r in dupes.drop_duplicates(list(KEY_COLUMNS)).itertuples())
+    if problems:
+        shown = problems[:20] + ([f"… et {len(problems) - 20} autre(s)"] if len(problems) > 20 else [])
+        raise UserError(f"{name} : {len(problems)} problème(s) :\n" + "\n".join(f"- {p}" for p in shown),
+                        "Corrigez le fichier ; le format de la table des valeurs est décrit dans le README.")
+    return values
+
+
+def _parse_row(row: pd.Series, catalog: Catalog | None) -> tuple[dict, list[str]]:
+    problems, record = [], {c: row[c] for c in VALUE_COLUMNS}
+    if catalog is not None and row["indicator"] not in catalog.ids:
+        problems.append(f"colonne indicator : « {row['indicator']} » n'est pas un indicateur du catalogue")
+    try:
+        record["year"] = int(row["year"])
+    except ValueError:
+        problems.append(f"colonne year : « {row['year']} » n'est pas une année")
+    for col in (*NUMERIC_COLUMNS, "n_unweighted"):
+        try:
+            record[col] = _parse_number(row[col])
+        except ValueError:
+            problems.append(f"colonne {col} : « {row[col]} » n'est pas un nombre")
+    if record["value"] is None and not any(p.startswith("colonne value") for p in problems):
+        problems.append("colonne value : valeur vide")
+    if row["geo_level"] not in GEO_LEVELS:
+        problems.append(f"colonne geo_level : « {row['geo_level']} » (attendu : {', '.join(GEO_LEVELS)})")
+    if row["status"] not in VALUE_STATUSES:
+        problems.append(f"colonne status : « {row['status']} » (attendu : {', '.join(VALUE_STATUSES)})")
+    return record, problems
+
+
+def load_values(path: Path | str = DEFAULT_VALUES, catalog: Catalog | None = None) -> pd.DataFrame:
+    """The project's values table (an absent file is an empty table, not an error)."""
+    if Path(path) == DEFAULT_VALUES and not DEFAULT_VALUES.exists():
+        return empty_values()
+    return read_values(path, catalog)
+
+
+def values_csv(values: pd.DataFrame) -> str:
+    """Canonical CSV text of the long table (UTF-8, `,`, `.` decimals, sorted): stable diffs."""
+    return normalise(values).to_csv(index=False, lineterminator="\n", float_format="%.10g")
+
+
+def write_atomic(path: Path | str, text: str) -> None:
+    """Write through a temporary file in the same folder, then `os.replace`: never a half file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_values(values: pd.DataFrame, path: Path | str = DEFAULT_VALUES) -> None:
+    write_atomic(path, values_csv(values))
+
+
+def merge_values(*parts: pd.DataFrame) -> pd.DataFrame:
+    """Concatenate value tables; for a repeated key the later part wins."""
+    frames = [p for p in parts if not p.empty]
+    if not frames:
+        return empty_values()
+    merged = pd.concat(frames, ignore_index=True)
+    merged = merged.drop_duplicates(list(KEY_COLUMNS), keep="last")
+    return normalise(merged)

@@ -1,0 +1,401 @@
+"""Excel round trip for the services: template, checked import, merge with history.
+
+`write_template` writes a workbook (French headers, an instructions sheet, drop-down lists of
+indicator ids, years, levels and statuses, and the values known so far). `read_workbook`
+checks every cell and reports every problem with its sheet and cell, then `plan_changes` lists
+what would change and `apply_import` writes the merged values and the history, atomically.
+The input workbook is opened read-only and never saved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from observatoire.errors import UserError
+from observatoire.formatting import fmt_number
+from observatoire.indicators.catalog import Catalog, Indicator
+from observatoire.indicators.values import (
+    GEO_LEVELS,
+    KEY_COLUMNS,
+    METROPOLE_CODE,
+    VALUE_COLUMNS,
+    merge_values,
+    normalise,
+    values_csv,
+    write_atomic,
+)
+
+VALUES_SHEET = "Valeurs"
+INSTRUCTIONS_SHEET = "Instructions"
+INDICATORS_SHEET = "Indicateurs"
+LISTS_SHEET = "Listes"
+# English column of the long table -> French header in the workbook (column order = sheet order)
+HEADERS = {
+    "indicator": "Indicateur", "year": "Année", "geo_level": "Niveau géographique",
+    "geo_code": "Code géographique", "breakdown": "Ventilation", "value": "Valeur",
+    "ci_low": "IC bas", "ci_high": "IC haut", "n_unweighted": "Effectif non pondéré",
+    "source": "Source", "status": "Statut",
+}
+STATUS_FR = {"provisional": "provisoire", "final": "définitive"}
+STATUS_FROM_FR = {"provisoire": "provisional", "définitive": "final", "definitive": "final",
+                  "définitif": "final", "definitif": "final", "provisional": "provisional", "final": "final"}
+YEARS = tuple(range(2015, 2031))
+MAX_ROWS = 2000  # rows covered by the drop-down lists
+HISTORY_COLUMNS = ("changed_at", "source_file", "source_sha256", "change", *KEY_COLUMNS, "previous_value",
+                   "new_value", "previous_status", "new_status", "previous_source", "new_source")
+COMPARED = ("value", "ci_low", "ci_high", "n_unweighted", "source", "status")
+INSTRUCTIONS = [
+    "Classeur de saisie des indicateurs de l'observatoire",
+    "",
+    "1. Saisissez une ligne par valeur dans la feuille « Valeurs » : indicateur, année, valeur.",
+    "2. Choisissez l'indicateur et l'année dans les listes déroulantes (feuille « Indicateurs » pour les intitulés).",
+    "3. Valeur : un nombre, dans l'unité de l'indicateur. Les parts sont en pourcentage : saisissez 45 pour 45 %,",
+    "   sans le signe % et sans format de cellule « pourcentage ». Virgule ou point décimal acceptés.",
+    "4. Niveau géographique : metropole (par défaut), commune ou iris ; code : SIREN de la métropole "
+    f"({METROPOLE_CODE}), code Insee de la commune ou code IRIS.",
+    "5. Ventilation : laisser vide pour la valeur d'ensemble.",
+    "6. Statut : provisoire ou définitive. Source : le fichier ou le système d'où vient la valeur.",
+    "7. Les lignes existantes peuvent être corrigées : l'ancienne valeur est conservée dans l'historique.",
+    "   Supprimer une ligne du classeur ne supprime pas la valeur déjà enregistrée.",
+    "8. Seuls les indicateurs alimentés par fichier se saisissent ici ; ceux issus de l'enquête ou d'un",
+    "   inventaire sont calculés par l'observatoire.",
+    "",
+    "Import : observatoire import CLASSEUR.xlsx --dry-run (pour voir les changements), puis sans --dry-run.",
+]
+
+
+def _file_indicators(catalog: Catalog) -> list[Indicator]:
+    return [ind for ind in catalog.indicators if ind.source.type == "file"]
+
+
+def write_template(path: Path | str, catalog: Catalog, values: pd.DataFrame) -> Path:
+    """Write the input workbook (overwrites `path`; the caller checks it first)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    path = Path(path)
+    wb = Workbook()
+    info = wb.active
+    info.title = INSTRUCTIONS_SHEET
+    for line in INSTRUCTIONS:
+        info.append([line])
+    info["A1"].font = Font(bold=True)
+    info.column_dimensions["A"].width = 110
+
+    sheet = wb.create_sheet(VALUES_SHEET)
+    sheet.append(list(HEADERS.values()))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    file_ids = {ind.id for ind in _file_indicators(catalog)}
+    known = normalise(values)
+    for row in known[known["indicator"].isin(file_ids)].itertuples(index=False):
+        sheet.append([_cell(getattr(row, col)) if col != "status" else STATUS_FR[row.status] for col in HEADERS])
+    for i, width in enumerate((11, 8, 20, 18, 14, 12, 10, 10, 20, 40, 12), start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = "A2"
+
+    ref = wb.create_sheet(INDICATORS_SHEET)
+    ref.append(["Indicateur", "Intitulé", "Unité", "Sens souhaité", "Cible", "Année cible", "Service", "Source"])
+    for ind in catalog.indicators:
+        ref.append([ind.id, ind.title, ind.unit, ind.direction, ind.target, ind.target_year, ind.owner,
+                    ind.source.type])
+
+    lists = wb.create_sheet(LISTS_SHEET)
+    columns = (sorted(file_ids), list(YEARS), list(GEO_LEVELS), list(STATUS_FR.values()))
+    for col, items in enumerate(columns, start=1):
+        for row, item in enumerate(items, start=1):
+            lists.cell(row=row, column=col, value=item)
+    lists.sheet_state = "hidden"
+    letters = {name: get_column_letter(i) for i, name in enumerate(HEADERS, start=1)}
+    for list_col, (field, items) in enumerate(zip(("indicator", "year", "geo_level", "status"), columns, strict=True), 1):
+        source = f"{LISTS_SHEET}!${get_column_letter(list_col)}$1:${get_column_letter(list_col)}${len(items)}"
+        validation = DataValidation(type="list", formula1=f"={source}", allow_blank=True, showErrorMessage=True,
+                                    errorTitle="Valeur non prévue", error="Choisissez une valeur dans la liste.")
+        validation.add(f"{letters[field]}2:{letters[field]}{MAX_ROWS}")
+        sheet.add_data_validation(validation)
+    wb.active = 1
+    wb.save(path)
+    return path
+
+
+def _cell(value):
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    sheet: str
+    cell: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"Feuille {self.sheet}, cellule {self.cell} : {self.message}"
+
+
+def fmt_plain(value) -> str:
+    """A number as typed, in French: `12.5` -> `12,5`, `140.0` -> `140`; missing -> `–`."""
+    if value is None or pd.isna(value):
+        return "–"
+    text = fmt_number(value, 4)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def _number_text(text: str) -> float:
+    cleaned = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
+    return float(cleaned)
+
+
+class _RowReader:
+    """Parse one sheet row, collecting problems with their cell coordinates."""
+
+    def __init__(self, cells: dict, row: int, problems: list[CellProblem]):
+        self.cells, self.row, self.problems = cells, row, problems
+
+    def _where(self, field: str) -> str:
+        return f"{self.cells[field].column_letter}{self.row}"
+
+    def raw(self, field: str):
+        value = self.cells[field].value
+        return value.strip() if isinstance(value, str) else value
+
+    def problem(self, field: str, message: str) -> None:
+        self.problems.append(CellProblem(VALUES_SHEET, self._where(field), message))
+
+    def text(self, field: str, default: str = "") -> str:
+        value = self.raw(field)
+        if value in (None, ""):
+            return default
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return str(value)
+
+    def number(self, field: str, required: bool = False, integer: bool = False) -> float | int | None:
+        value = self.raw(field)
+        if value in (None, ""):
+            if required:
+                self.problem(field, "valeur obligatoire manquante")
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            self.problem(field, f"« {value} » n'est pas un nombre")
+            return None
+        if isinstance(value, str):
+            try:
+                value = _number_text(value)
+            except ValueError:
+                self.problem(field, f"« {value} » n'est pas un nombre")
+                return None
+        elif "%" in (self.cells[field].number_format or ""):
+            shown = fmt_number(value * 100, 1)
+            self.problem(field, f"cellule au format pourcentage ({shown} % affiché) : saisissez le nombre "
+                                f"{shown} sans le format pourcentage")
+            return None
+        if integer:
+            if float(value) != int(value):
+                self.problem(field, f"« {fmt_plain(value)} » n'est pas un nombre entier")
+                return None
+            return int(value)
+        return float(value)
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def read_workbook(path: Path | str, catalog: Catalog) -> pd.DataFrame:
+    """Every row of the « Valeurs » sheet as the long table; all cell problems raised at once."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"Le classeur « {path} » est introuvable.", "Vérifiez le chemin du fichier.")
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as err:
+        raise UserError(f"Le classeur « {path.name} » est illisible ou endommagé.",
+                        "Ouvrez-le dans votre tableur et réenregistrez-le au format .xlsx.") from err
+    try:
+        if VALUES_SHEET not in wb.sheetnames:
+            raise UserError(f"{path.name} : feuille « {VALUES_SHEET} » absente.",
+                            "Partez d'un modèle produit par « observatoire template ».")
+        return _parse_sheet(wb[VALUES_SHEET], catalog, path.name)
+    finally:
+        wb.close()
+
+
+def _parse_sheet(sheet, catalog: Catalog, file_name: str) -> pd.DataFrame:
+    sheet.reset_dimensions()
+    rows = sheet.iter_rows()
+    header = next(rows, ())
+    problems: list[CellProblem] = []
+    positions = _header_positions(header, problems)
+    if problems:
+        raise _cell_error(file_name, problems)
+    records, seen = [], {}
+    for cells in rows:
+        by_field = {field: cells[i] if i < len(cells) else None for field, i in positions.items()}
+        if all(c is None or c.value in (None, "") for c in by_field.values()):
+            continue
+        row_number = next(c.row for c in by_field.values() if c is not None and hasattr(c, "row"))
+        record = _parse_row(_RowReader(_filled(by_field, positions), row_number, problems), catalog, file_name)
+        key = tuple(record[k] for k in KEY_COLUMNS)
+        if key in seen:
+            problems.append(CellProblem(VALUES_SHEET, f"A{row_number}",
+                                        f"même indicateur, année, territoire et ventilation qu'à la ligne {seen[key]}"))
+        seen[key] = row_number
+        records.append(record)
+    if problems:
+        raise _cell_error(file_name, problems)
+    return normalise(pd.DataFrame(records, columns=list(VALUE_COLUMNS)))
+
+
+class _EmptyCell:
+    value = None
+    number_format = "General"
+
+    def __init__(self, column_letter: str):
+        self.column_letter = column_letter
+
+
+def _filled(by_field: dict, positions: dict[str, int]) -> dict:
+    """Read-only sheets yield placeholder cells without coordinates: give them their letter."""
+    from openpyxl.utils import get_column_letter
+
+    return {f: c if hasattr(c, "column_letter") else _EmptyCell(get_column_letter(positions[f] + 1))
+            for f, c in by_field.items()}
+
+
+def _header_positions(header, problems: list[CellProblem]) -> dict[str, int]:
+    from openpyxl.utils import get_column_letter
+
+    found = {str(c.value).strip().casefold(): i for i, c in enumerate(header) if c.value is not None}
+    positions = {}
+    for i, (field, title) in enumerate(HEADERS.items(), start=1):
+        if title.casefold() in found:
+            positions[field] = found[title.casefold()]
+        else:
+            problems.append(CellProblem(VALUES_SHEET, f"{get_column_letter(i)}1", f"colonne « {title} » absente"))
+    return positions
+
+
+def _parse_row(r: _RowReader, catalog: Catalog, file_name: str) -> dict:
+    record = {"indicator": r.text("indicator").upper()}
+    indicator = _indicator(r, catalog, record["indicator"])
+    year = r.number("year", required=True, integer=True)
+    if year is not None and not 2000 <= year <= 2100:
+        r.problem("year", f"« {year} » n'est pas une année plausible")
+    record["year"] = year
+    record["geo_level"] = r.text("geo_level", "metropole").lower()
+    if record["geo_level"] not in GEO_LEVELS:
+        r.problem("geo_level", f"« {record['geo_level']} » n'est pas un niveau ({', '.join(GEO_LEVELS)})")
+    record["geo_code"] = r.text("geo_code", METROPOLE_CODE if record["geo_level"] == "metropole" else "")
+    if not record["geo_code"]:
+        r.problem("geo_code", "code géographique manquant")
+    record["breakdown"] = r.text("breakdown")
+    record["value"] = r.number("value", required=True)
+    record["ci_low"], record["ci_high"] = r.number("ci_low"), r.number("ci_high")
+    record["n_unweighted"] = r.number("n_unweighted", integer=True)
+    record["source"] = r.text("source", f"classeur {file_name}")
+    status = r.text("status", "provisoire").lower()
+    record["status"] = STATUS_FROM_FR.get(status)
+    if record["status"] is None:
+        r.problem("status", f"« {status} » n'est pas un statut (provisoire ou définitive)")
+    if indicator is not None and record["value"] is not None:
+        _check_range(r, indicator, record)
+    return record
+
+
+def _indicator(r: _RowReader, catalog: Catalog, ident: str) -> Indicator | None:
+    if not ident:
+        r.problem("indicator", "identifiant d'indicateur manquant")
+        return None
+    if ident not in catalog.ids:
+        r.problem("indicator", f"« {ident} » n'est pas un indicateur du catalogue")
+        return None
+    indicator = catalog.get(ident)
+    if indicator.source.type != "file":
+        origin = "de l'enquête" if indicator.source.type == "survey" else "d'un inventaire"
+        r.problem("indicator", f"« {ident} » est calculé à partir {origin} : sa valeur ne se saisit pas dans le classeur")
+        return None
+    return indicator
+
+
+def _check_range(r: _RowReader, indicator: Indicator, record: dict) -> None:
+    value = record["value"]
+    if indicator.direction == "binary" and value not in (0, 1):
+        r.problem("value", f"« {fmt_plain(value)} » : indicateur oui/non, saisissez 1 (oui) ou 0 (non)")
+    elif indicator.unit_short == "%" and not 0 <= value <= 100:
+        r.problem("value", f"« {fmt_plain(value)} » : une part en pourcentage est comprise entre 0 et 100")
+    low, high = record["ci_low"], record["ci_high"]
+    if (low is not None and low > value) or (high is not None and high < value):
+        r.problem("value", "la valeur sort de son intervalle de confiance (IC bas ≤ valeur ≤ IC haut)")
+
+
+def _cell_error(file_name: str, problems: list[CellProblem]) -> UserError:
+    shown = [str(p) for p in problems[:30]]
+    if len(problems) > 30:
+        shown.append(f"… et {len(problems) - 30} autre(s)")
+    return UserError(f"{file_name} : {len(problems)} problème(s), rien n'a été importé :\n"
+                     + "\n".join(f"- {s}" for s in shown),
+                     "Corrigez les cellules signalées puis relancez l'import.")
+
+
+def _same(a, b) -> bool:
+    missing_a = a is None or (not isinstance(a, str) and pd.isna(a))
+    missing_b = b is None or (not isinstance(b, str) and pd.isna(b))
+    if missing_a or missing_b:
+        return missing_a and missing_b
+    return a == b if isinstance(a, str) else float(a) == float(b)
+
+
+def plan_changes(existing: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
+    """New and changed rows of `incoming` relative to `existing` (unchanged rows are left out)."""
+    current = {tuple(r[k] for k in KEY_COLUMNS): r for r in normalise(existing).to_dict("records")}
+    rows = []
+    for new in normalise(incoming).to_dict("records"):
+        old = current.get(tuple(new[k] for k in KEY_COLUMNS))
+        if old is not None and all(_same(old[c], new[c]) for c in COMPARED):
+            continue
+        row = {k: new[k] for k in KEY_COLUMNS}
+        row["change"] = "new" if old is None else "changed"
+        for col in ("value", "status", "source"):
+            row[f"previous_{col}"] = None if old is None else old[col]
+            row[f"new_{col}"] = new[col]
+        rows.append(row)
+    columns = [c for c in HISTORY_COLUMNS if c not in ("changed_at", "source_file", "source_sha256")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def read_history(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        return pd.DataFrame(columns=list(HISTORY_COLUMNS))
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def apply_import(workbook: Path, incoming: pd.DataFrame, existing: pd.DataFrame, values_path: Path,
+                 history_path: Path, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Merge `incoming` into `existing`, append the history, write both atomically; return the changes.
+
+    The history is written first: if the process stops in between, the history may announce a
+    change not yet applied, but a value never changes without its trace.
+    """
+    changes = plan_changes(existing, incoming)
+    if changes.empty:
+        return changes
+    stamp = (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
+    trace = changes.assign(changed_at=stamp, source_file=Path(workbook).name, source_sha256=_sha256(Path(workbook)))
+    history = pd.concat([read_history(history_path), trace.astype(object)], ignore_index=True)
+    write_atomic(history_path, history.reindex(columns=list(HISTORY_COLUMNS))
+                 .to_csv(index=False, lineterminator="\n", float_format="%.10g"))
+    write_atomic(values_path, values_csv(merge_values(existing, incoming)))
+    return changes

@@ -1,0 +1,202 @@
+"""One run of the observatory: read → validate → design per wave → calibrate → estimates →
+indicators and progress → neighbourhood targeting, into one frozen `Results`.
+
+The app, the CLI, the static site and the benchmarks all call `run`, so they show the same
+numbers. Inputs are files (or an upload's bytes, never written to disk); `Inputs.fingerprint()`
+hashes their content so callers can cache a run by what it reads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from observatoire import settings as settings_mod
+from observatoire.paths import DEMO_DIR, SURVEY_DIR
+from observatoire.readers import read_table
+from observatoire.stats import COLUMNS, Design, compare, design_from_spec, estimate, weight_diagnostics
+from observatoire.survey_spec import SurveySpec, derive, load_spec
+from observatoire.validation import ValidationReport, validate_survey
+
+SAMPLE_COUNT_COLUMNS = ("wave", "commune", "n")
+ESTIMATE_COLUMNS = ("wave", *COLUMNS)
+# Groups every question is estimated for (each within each wave); "overall" is the whole wave.
+BREAKDOWNS = ("overall", "commune", "age_band", "sex", "diploma")
+# Derived indicators are also estimated by IRIS (maps, small-area models).
+SMALL_AREA = "iris"
+# Columns that define groups or the design, hence not offered as questions.
+NOT_QUESTIONS = frozenset({"wave", "commune", "iris", "sex", "age_band", "diploma"})
+WEIGHTING_COLUMNS = (
+    "wave", "n", "min", "max", "max_min_ratio", "kish_deff", "effective_n", "raking_iterations", "converged",
+    "weights_trimmed",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What a run reads. `survey` names the microdata file; `content`, when given, is that file's
+    bytes (an upload) and is read from memory."""
+
+    survey: Path
+    content: bytes | None = None
+    is_demo: bool = False
+    survey_dir: Path = SURVEY_DIR
+
+    @classmethod
+    def demo(cls) -> Inputs:
+        return cls(survey=DEMO_DIR / "survey.csv", is_demo=True)
+
+    @classmethod
+    def upload(cls, name: str, content: bytes) -> Inputs:
+        return cls(survey=Path(name), content=content)
+
+    def files(self) -> list[Path]:
+        """Every file the run reads besides the survey microdata (for the fingerprint)."""
+        return sorted(p for p in self.survey_dir.rglob("*") if p.is_file())
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the content of every input, in a fixed order."""
+        digest = hashlib.sha256()
+        digest.update(self.content if self.content is not None else self.survey.read_bytes())
+        for path in self.files():
+            digest.update(str(path.relative_to(path.anchor)).encode())
+            digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything the pages, the CLI and the site read; tidy DataFrames only.
+
+    - `fingerprint`: content hash of the inputs (cache key for anything derived from the results).
+    - `validation`: the report on the survey file (its typed `data` dropped: `sample` holds it).
+    - `sample`: the valid microdata (empty when the file has findings).
+    - `sample_counts`: respondents per wave and commune (`wave, commune, n`).
+    - `design`: the calibrated design of all waves (None when the file has findings); each wave
+      is raked and trimmed on its own, so `compare` across waves treats them as independent.
+    - `weighting`: weight diagnostics per wave (`WEIGHTING_COLUMNS`).
+    - `estimates`: `ESTIMATE_COLUMNS`, the derived indicators (share of level 1) by wave and by
+      every breakdown of `BREAKDOWNS` and IRIS; other questions: `question_estimates`.
+    """
+
+    source: str
+    fingerprint: str
+    is_demo: bool
+    settings: Mapping[str, Any]
+    spec: SurveySpec
+    validation: ValidationReport
+    sample: pd.DataFrame
+    sample_counts: pd.DataFrame
+    design: Design | None
+    weighting: pd.DataFrame
+    estimates: pd.DataFrame
+
+    @property
+    def waves(self) -> list[int]:
+        return sorted(int(w) for w in self.sample_counts["wave"].unique())
+
+
+def run(inputs: Inputs, settings: Mapping[str, Any] | None = None) -> Results:
+    values = settings_mod.resolve(settings)
+    spec = load_spec(inputs.survey_dir)
+    report = validate_survey(read_table(inputs.survey, value_labels=spec.labels_fr, content=inputs.content), spec)
+    sample = derive(report.data, spec) if report.ok else pd.DataFrame(columns=[*spec.columns, *spec.derived])
+    design = design_from_spec(sample, spec) if report.ok else None
+    return Results(
+        source=inputs.survey.name,
+        fingerprint=inputs.fingerprint(),
+        is_demo=inputs.is_demo,
+        settings=values,
+        spec=spec,
+        validation=dataclasses.replace(report, data=None),
+        sample=sample,
+        sample_counts=sample_counts(sample, spec),
+        design=design,
+        weighting=weighting(design, spec),
+        estimates=indicator_estimates(design, spec, values),
+    )
+
+
+def sample_counts(sample: pd.DataFrame, spec: SurveySpec) -> pd.DataFrame:
+    """Respondents per wave and commune, as the file has them (unweighted)."""
+    keys = [spec.design.wave, "commune"]
+    counts = sample.groupby(keys, observed=True).size().reset_index(name="n")
+    return counts.rename(columns={spec.design.wave: "wave"})[list(SAMPLE_COUNT_COLUMNS)]
+
+
+def survey_variables(spec: SurveySpec) -> list[str]:
+    """Derived indicators first, then every coded question of the codebook that is not a group."""
+    questions = [f.name for f in spec.fields if f.enum is not None and f.name not in NOT_QUESTIONS]
+    return [*spec.derived, *questions]
+
+
+def weighting(design: Design | None, spec: SurveySpec) -> pd.DataFrame:
+    """Weight diagnostics of each wave, with the calibration history (iterations, trimming)."""
+    if design is None:
+        return pd.DataFrame(columns=list(WEIGHTING_COLUMNS))
+    raking = [step for step in design.history if step.get("step") == "calibration"]
+    trimming = [step for step in design.history if step.get("step") == "trimming"]
+    history = {
+        "raking_iterations": sum(step["iterations"] for step in raking),
+        "converged": all(step["converged"] for step in raking),
+        "weights_trimmed": sum(step["weights_trimmed"] for step in trimming),
+    }
+    waves = sorted(design.data[spec.design.wave].unique())
+    rows = [{"wave": int(w), **weight_diagnostics(design.subset_wave(w)), **history} for w in waves]
+    return pd.DataFrame(rows, columns=list(WEIGHTING_COLUMNS))
+
+
+def indicator_estimates(design: Design | None, spec: SurveySpec, settings: Mapping[str, Any]) -> pd.DataFrame:
+    """Share of each derived indicator (level 1) by wave and group, IRIS included."""
+    if design is None:
+        return pd.DataFrame(columns=list(ESTIMATE_COLUMNS))
+    tables = [
+        by_wave(design, variable, breakdown, spec, settings, level=1)
+        for variable in spec.derived
+        for breakdown in (*BREAKDOWNS, SMALL_AREA)
+    ]
+    return pd.concat(tables, ignore_index=True)
+
+
+def question_estimates(results: Results, variable: str, breakdown: str) -> pd.DataFrame:
+    """Shares of every answer to `variable` by wave and `breakdown` (`ESTIMATE_COLUMNS`).
+
+    Derived indicators are read from `results.estimates`; other questions are estimated now
+    from the calibrated design (callers cache the result).
+    """
+    if results.design is None:
+        return pd.DataFrame(columns=list(ESTIMATE_COLUMNS))
+    if variable in results.spec.derived:
+        rows = results.estimates
+        return rows[(rows["variable"] == variable) & (rows["domain_type"] == breakdown)].reset_index(drop=True)
+    return by_wave(results.design, variable, breakdown, results.spec, results.settings)
+
+
+def by_wave(design: Design, variable: str, breakdown: str, spec: SurveySpec, settings: Mapping[str, Any], level: Any = None) -> pd.DataFrame:
+    """`estimate` by (wave, group), returned with a `wave` column and the group alone in `domain`."""
+    wave = spec.design.wave
+    by = [wave] if breakdown == "overall" else [wave, breakdown]
+    table = estimate(design, variable, "proportion", level=level, by=by, settings=settings)
+    parts = table["domain"].str.split(" | ", n=1, expand=True, regex=False)
+    out = table.assign(domain_type=breakdown, domain=parts[1] if breakdown != "overall" else None)
+    out.insert(0, "wave", parts[0].astype("int64"))
+    return out
+
+
+def compare_groups(results: Results, variable: str, level: Any, breakdown: str, first: Any, second: Any, wave: int | None = None) -> pd.DataFrame:
+    """Difference of the share of `level` between two groups of one wave, or between two waves
+    (`breakdown == "wave"`: `first` and `second` are waves), with its CI (`stats.compare`)."""
+    column = results.spec.design.wave
+    if breakdown == "wave":
+        by, first_key, second_key = column, first, second
+    else:
+        by, first_key, second_key = [column, breakdown], f"{wave} | {first}", f"{wave} | {second}"
+    return compare(
+        results.design, variable, first_key, second_key, kind="proportion", level=level, by=by, settings=results.settings
+    )

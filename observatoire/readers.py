@@ -1,0 +1,293 @@
+"""Read a survey file (CSV, XLSX, SPSS .sav) into a table of strings, without touching the file.
+
+Every reader returns the same `Table`: a DataFrame whose cells are all strings ("" when
+missing), indexed by the row number the user sees in their tool (spreadsheet row, header =
+row 1; SPSS case number for .sav), plus `Source` information. Typing and checking are the
+validation layer's job, so a reader never rejects a value: problems it can only see while
+reading (undecodable bytes, ragged lines, repeated column names) are passed on as `ReadIssue`s.
+Files that cannot be read at all raise `UserError` with a French message.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from observatoire.errors import UserError
+
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+SAV_SUFFIXES = (".sav", ".zsav")
+DELIMITERS = (";", ",", "\t")
+REPLACEMENT = "\ufffd"
+SUPPORTED_FR = "CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252), Excel .xlsx, SPSS .sav"
+
+
+@dataclass(frozen=True)
+class ReadIssue:
+    """A problem seen while reading; validation turns it into a finding with the same code."""
+
+    code: str
+    row: int | None
+    column: str | None
+    value: str | None
+    expected: int | None = None  # wrong_field_count: the header's number of columns
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    format: str  # "csv", "xlsx" or "sav"
+    encoding: str | None = None  # csv: "utf-8", "utf-8-sig", "utf-16", "cp1252" or "utf-8+cp1252"
+    delimiter: str | None = None
+    sheet: str | None = None
+    n_rows: int = 0
+    header_row: int | None = 1  # None for .sav (no visible header row)
+    issues: tuple[ReadIssue, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Table:
+    frame: pd.DataFrame
+    source: Source
+
+
+def read_table(path: str | Path, sheet: str | None = None, *, value_labels: Mapping[str, Mapping[str, str]] | None = None, content: bytes | None = None) -> Table:
+    """Read `path` by its extension. `sheet` names an XLSX sheet (default: the first one).
+
+    `value_labels` ({column: {code: French label}}) maps SPSS value labels to codebook codes;
+    by default it comes from the survey codebook. `content`, when given, is the file's bytes (an
+    app upload, read from memory and never written to disk); `path` then only names the file.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if content is None and not path.is_file():
+        raise UserError(f"Le fichier « {path} » est introuvable.", "Vérifiez le chemin et le nom du fichier (extension comprise).")
+    if sheet is not None and suffix not in XLSX_SUFFIXES:
+        raise UserError(f"L'option --sheet ne s'applique qu'aux classeurs Excel, pas à « {path.name} ».", "Retirez l'option --sheet.")
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(path, content)
+    if suffix in XLSX_SUFFIXES:
+        return _read_xlsx(path, sheet, content)
+    if suffix in SAV_SUFFIXES:
+        return _read_sav(path, value_labels, content)
+    hint = "Enregistrez-le depuis votre tableur au format .xlsx ou CSV." if suffix in (".xls", ".ods") else f"Formats acceptés : {SUPPORTED_FR}."
+    raise UserError(f"Le format du fichier « {path.name} » n'est pas pris en charge.", hint)
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read()
+    except OSError as err:
+        raise UserError(f"Impossible d'ouvrir le fichier « {path} » ({err.strerror}).", "Vérifiez que vous avez le droit de le lire et qu'il n'est pas ouvert ailleurs.") from err
+
+
+def _read_csv(path: Path, content: bytes | None = None) -> Table:
+    data = _read_bytes(path) if content is None else content
+    text, encoding, bad_lines = decode_text(data, path)
+    delimiter = sniff_delimiter(text)
+    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    frame, issues, header_row = _frame_from_rows(enumerate(records, start=1))
+    if bad_lines:
+        issues += _undecodable_cells(frame, header_row)
+    source = Source(path, "csv", encoding, delimiter, None, len(frame), header_row, tuple(issues))
+    return Table(frame, source)
+
+
+def decode_text(data: bytes, path: Path) -> tuple[str, str, tuple[int, ...]]:
+    """Decode as UTF-8 (BOM or not), else line by line as UTF-8 or cp1252.
+
+    Line by line because files pasted together from two exports mix both encodings. Bytes that
+    neither encoding accepts become U+FFFD and their line numbers are returned.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), "utf-16", ()
+        except UnicodeDecodeError as err:
+            raise _undecodable_error(path, err.start, data) from err
+    if b"\x00" in data[:4096]:
+        raise UserError(f"Le fichier « {path.name} » n'est pas un fichier texte CSV.", "S'il s'agit d'un classeur Excel renommé, gardez l'extension .xlsx ; sinon réenregistrez-le au format CSV.")
+    bom = data.startswith(codecs.BOM_UTF8)
+    body = data[len(codecs.BOM_UTF8) :] if bom else data
+    try:
+        return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8", ()
+    except UnicodeDecodeError:
+        pass
+    parts, used, bad = [], set(), []
+    for number, line in enumerate(body.splitlines(keepends=True), start=1):
+        try:
+            decoded = line.decode("utf-8")
+            used.add("utf-8" if not decoded.isascii() else "ascii")
+        except UnicodeDecodeError:
+            decoded = line.decode("cp1252", errors="replace")
+            used.add("cp1252")
+            if REPLACEMENT in decoded:
+                bad.append(number)
+        parts.append(decoded)
+    return "".join(parts), "utf-8+cp1252" if "utf-8" in used else "cp1252", tuple(bad)
+
+
+def _undecodable_error(path: Path, position: int, data: bytes) -> UserError:
+    line = data[:position].count(b"\n") + 1
+    return UserError(f"Le fichier « {path.name} » contient des caractères illisibles (octet {position}, ligne {line}).", "Réenregistrez-le en « CSV UTF-8 » depuis votre tableur.")
+
+
+def sniff_delimiter(text: str) -> str:
+    """The separator of the header line: the most frequent of `;`, `,` and tab outside quotes."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    unquoted = re.sub(r'"[^"]*"', "", header)
+    counts = {d: unquoted.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _undecodable_cells(frame: pd.DataFrame, header_row: int) -> list[ReadIssue]:
+    issues = [ReadIssue("undecodable_text", header_row, name, name) for name in frame.columns if REPLACEMENT in name]
+    for name in frame.columns:
+        hits = frame[name][frame[name].str.contains(REPLACEMENT, regex=False)]
+        issues.extend(ReadIssue("undecodable_text", int(row), name, value) for row, value in hits.items())
+    return issues
+
+
+# --- shared row handling ----------------------------------------------------------------------
+
+
+def _frame_from_rows(rows: Iterable[tuple[int, list[str]]]) -> tuple[pd.DataFrame, list[ReadIssue], int]:
+    """Header = first row with two filled cells or more (title lines above it are skipped);
+    blank rows are skipped but keep their numbers.
+
+    Returns the frame, the issues and the header's row number.
+    """
+    rows = ((number, [cell.strip() for cell in cells]) for number, cells in rows)
+    rows = [(number, cells) for number, cells in rows if any(cells)]
+    if not rows:
+        return pd.DataFrame(), [], 1
+    start = next((i for i, (_, cells) in enumerate(rows) if sum(map(bool, cells)) > 1), 0)
+    (header_row, raw_header), body = rows[start], rows[start + 1 :]
+    keep = [i for i, name in enumerate(raw_header) if name or any(i < len(cells) and cells[i] for _, cells in body)]
+    header = [raw_header[i] or f"(colonne {i + 1})" for i in keep]
+    columns, issues = _unique_names(header, header_row)
+    width = len(raw_header)
+    values, index = [], []
+    for number, cells in body:
+        if len(cells) < width or any(cells[width:]):
+            issues.append(ReadIssue("wrong_field_count", number, None, str(len(cells)), width))
+        cells = cells + [""] * (width - len(cells))
+        values.append([cells[i] for i in keep])
+        index.append(number)
+    frame = pd.DataFrame(values, columns=columns, index=pd.Index(index, name="row"), dtype=str)
+    return frame, issues, header_row
+
+
+def _unique_names(header: list[str], header_row: int) -> tuple[list[str], list[ReadIssue]]:
+    seen: dict[str, int] = {}
+    names, issues = [], []
+    for name in header:
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            issues.append(ReadIssue("duplicate_column", header_row, name, name))
+            name = f"{name} ({seen[name]})"
+        names.append(name)
+    return names, issues
+
+
+def cell_text(value: object) -> str:
+    """One spreadsheet or SPSS cell as text: integral numbers without ".0", dates in ISO form."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+# --- XLSX -------------------------------------------------------------------------------------
+
+
+def _read_xlsx(path: Path, sheet: str | None, content: bytes | None = None) -> Table:
+    import openpyxl  # imported here: only XLSX users pay for it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(path if content is None else io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as err:
+        raise UserError(f"Le classeur Excel « {path.name} » est illisible ou endommagé.", "Ouvrez-le dans votre tableur et réenregistrez-le au format .xlsx, ou exportez-le en CSV.") from err
+    try:
+        names = workbook.sheetnames
+        if sheet is not None and sheet not in names:
+            listed = ", ".join(f"« {name} »" for name in names)
+            raise UserError(f"La feuille « {sheet} » n'existe pas dans « {path.name} ».", f"Feuilles disponibles : {listed}.")
+        worksheet = workbook[sheet if sheet is not None else names[0]]
+        worksheet.reset_dimensions()  # stale <dimension> tags would otherwise truncate the sheet
+        rows = ((number, [cell_text(v) for v in values]) for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1))
+        frame, issues, header_row = _frame_from_rows(rows)
+    finally:
+        workbook.close()
+    return Table(frame, Source(path, "xlsx", None, None, worksheet.title, len(frame), header_row, tuple(issues)))
+
+
+# --- SPSS .sav --------------------------------------------------------------------------------
+
+
+def _read_sav(path: Path, value_labels: Mapping[str, Mapping[str, str]] | None, content: bytes | None = None) -> Table:
+    import pyreadstat  # imported here: only SPSS users pay for it
+
+    try:
+        raw, meta = pyreadstat.read_sav(str(path) if content is None else io.BytesIO(content), apply_value_formats=False, user_missing=False)
+    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, OSError) as err:
+        raise UserError(f"Le fichier SPSS « {path.name} » est illisible ou endommagé.", "Réenregistrez-le depuis SPSS ou PSPP, ou exportez-le en CSV.") from err
+    if value_labels is None:
+        value_labels = _codebook_labels()
+    columns = {}
+    for name in raw.columns:
+        text = raw[name].map(cell_text)
+        labels = meta.variable_value_labels.get(name)
+        if labels and name in value_labels:
+            mapping = {cell_text(value): _code_for(cell_text(value), label, value_labels[name]) for value, label in labels.items()}
+            text = text.map(lambda v, m=mapping: m.get(v, v))
+        columns[name] = text.astype(str).to_numpy()
+    # Rows are SPSS case numbers: what an SPSS user sees in the Data View.
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(1, len(raw) + 1, name="row"), columns=list(raw.columns))
+    return Table(frame, Source(path, "sav", meta.file_encoding, None, None, len(frame), None))
+
+
+def _codebook_labels() -> dict[str, dict[str, str]]:
+    from observatoire.survey_spec import load_spec
+
+    return {name: dict(values) for name, values in load_spec().labels_fr.items()}
+
+
+def normalise_label(text: str) -> str:
+    """Case-, accent- and punctuation-insensitive form used to match labels to codes."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9+]+", " ", ascii_text).strip()
+
+
+def _code_for(value: str, label: str, codes: Mapping[str, str]) -> str:
+    """A value label equal to a code or to a code's French label gives that code; else the
+    value itself when it already is a code; else the label, so findings show the user's words."""
+    by_label = {normalise_label(str(code)): str(code) for code in codes}
+    by_label.update({normalise_label(str(text)): str(code) for code, text in codes.items()})
+    found = by_label.get(normalise_label(str(label)))
+    if found is not None:
+        return found
+    return value if value in {str(code) for code in codes} else str(label).strip()

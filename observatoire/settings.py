@@ -1,0 +1,118 @@
+"""Settings declared as data: name, default, allowed values and French help text.
+
+Every tunable rule of the observatory lives here once, so the methodology page can list them
+with their help and a test can check that each one is documented. Other modules may append
+their own `Setting`s to `SETTINGS`.
+
+Reliability defaults follow the issue (withhold n < 11, fragile n < 30 or CV > 30 %). They are
+anchored in ../shared/facts/README.md §6: n < 11 is Insee's rule for data on natural persons
+(secret statistique, loi n° 51-711); the "prudence" band for 11 ≤ n < 30 mirrors EU-SILC
+(< 20 not published, 20–49 flagged). §6 also proposes a stricter CV rule (CV > 15 % fragile,
+CV > 30 % withheld); we keep CV > 30 % as *fragile* only, because withholding on CV would hide
+most commune-level shares below 10 % (their CV is large by construction) while they are still
+informative with their interval shown. Set `reliability_fragile_cv = 0.15` and
+`reliability_withhold_cv = 0.30` to apply §6 literally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from observatoire.errors import UserError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help_fr: str
+    choices: tuple[Any, ...] | None = None
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in (
+        Setting(
+            "reliability_withhold_n",
+            11,
+            "Effectif non pondéré en dessous duquel une estimation n'est pas diffusée "
+            "(« donnée non diffusée »). 11 = règle Insee du secret statistique pour les données "
+            "sur les personnes physiques (facts §6).",
+        ),
+        Setting(
+            "reliability_fragile_n",
+            30,
+            "Effectif non pondéré en dessous duquel une estimation diffusée est signalée "
+            "« à interpréter avec prudence » (facts §6 ; EU-SILC signale les cellules de 20 à 49).",
+        ),
+        Setting(
+            "reliability_fragile_cv",
+            0.30,
+            "Coefficient de variation (écart-type / estimation) au-dessus duquel une estimation "
+            "est signalée « à interpréter avec prudence ». facts §6 propose 0,15 ; 0,30 par défaut.",
+        ),
+        Setting(
+            "reliability_withhold_cv",
+            None,
+            "Coefficient de variation au-dessus duquel une estimation n'est pas diffusée ; vide = "
+            "pas de suppression sur le CV (facts §6 propose 0,30 avec un seuil de prudence à 0,15).",
+        ),
+        Setting(
+            "ci_level",
+            0.95,
+            "Niveau des intervalles de confiance (0,95 = 95 %).",
+        ),
+        Setting(
+            "ci_method_proportion",
+            "logit",
+            "Méthode d'intervalle par défaut pour les proportions : logit (comme svyciprop de R), "
+            "beta (Korn-Graubard), wilson (effectif efficace), wald (loi normale), wald_t (loi de "
+            "Student aux degrés de liberté du plan).",
+            ("logit", "beta", "wilson", "wald", "wald_t"),
+        ),
+        Setting(
+            "ci_method_mean",
+            "wald_t",
+            "Méthode d'intervalle par défaut pour les moyennes, totaux et ratios : wald_t (Student "
+            "aux degrés de liberté du plan, comme confint(..., df = degf(plan)) dans R) ou wald.",
+            ("wald_t", "wald"),
+        ),
+        Setting(
+            "lonely_psu",
+            "fail",
+            "Strate ne contenant qu'une seule unité primaire (« lonely PSU ») : fail = erreur "
+            "(défaut de R), adjust = centrer sur la moyenne générale, remove / certainty = la "
+            "strate ne contribue pas à la variance (options(survey.lonely.psu) de R).",
+            ("fail", "adjust", "remove", "certainty"),
+        ),
+        Setting(
+            "raking_epsilon",
+            1e-10,
+            "Tolérance de convergence du calage : écart relatif maximal |total calé − marge| / "
+            "(1 + marge) accepté pour chaque catégorie.",
+        ),
+        Setting(
+            "raking_max_iterations",
+            200,
+            "Nombre maximal d'itérations du calage (au-delà : erreur « calage non convergent »).",
+        ),
+    )
+}
+
+
+def resolve(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults updated with `overrides`; unknown names or values outside `choices` are refused."""
+    values = {name: s.default for name, s in SETTINGS.items()}
+    for name, value in (overrides or {}).items():
+        setting = SETTINGS.get(name)
+        if setting is None:
+            raise UserError(f"Réglage inconnu : « {name} ».", f"Réglages connus : {', '.join(SETTINGS)}.")
+        if setting.choices is not None and value not in setting.choices:
+            raise UserError(
+                f"Valeur « {value} » non permise pour le réglage « {name} ».",
+                f"Valeurs possibles : {', '.join(map(str, setting.choices))}.",
+            )
+        values[name] = value
+    return values

@@ -1,0 +1,479 @@
+"""Area-level small-area estimation: the Fay–Herriot model and its use for proportions.
+
+Model (Fay & Herriot 1979; Rao & Molina 2015, ch. 6), for areas i = 1..m with a sample:
+
+    direct_i = theta_i + e_i,   e_i ~ N(0, psi_i)        (psi_i: sampling variance, taken as known)
+    theta_i  = x_i' beta + u_i, u_i ~ N(0, sigma2_u)     (sigma2_u: model variance)
+
+`fay_herriot` estimates sigma2_u by REML or ML with the Fisher-scoring algorithm of R
+`sae::eblupFH` (start at median(psi), stop when the relative change is <= tol, same defaults), so
+that its numbers match sae's; the traces it needs are computed in O(m p^2) instead of building
+sae's m x m projection matrix, which keeps 50,000 areas cheap. The MSE is the Prasad–Rao
+estimator (REML: g1 + g2 + 2 g3; ML: the same minus the bias correction b_ML * B_i^2, as in
+`sae::mseFH`). Areas without sample get the synthetic estimate x_i' beta with MSE
+sigma2_u + x_i' (X'V^-1 X)^-1 x_i (the limit of the formulas when psi_i -> infinity).
+
+Proportions (`fit_proportions`) are modelled on the arcsine-square-root scale,
+theta = asin(sqrt(p)): its sampling variance is 1 / (4 n_eff) whatever p, so an IRIS where every
+respondent gave the same answer (p = 0 or 1, direct variance 0) still has a usable variance, and
+back-transformed estimates and intervals stay inside [0, 1]. The logit was rejected because it
+is infinite at p = 0 or 1, which is common with ~18 respondents per IRIS.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from observatoire.errors import UserError
+
+METHODS = ("REML", "ML", "AMRL")
+Z95 = float(sps.norm.ppf(0.975))
+
+
+@dataclass(frozen=True)
+class Convergence:
+    """How the Fisher-scoring iterations ended (`history`: sigma2_u at each step)."""
+
+    converged: bool
+    iterations: int
+    relative_change: float
+    history: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class FayHerriotFit:
+    """A fitted Fay–Herriot model; arrays are read-only and follow the input order of areas.
+
+    `sampled[i]` tells whether area i had a direct estimate; for the others `estimate` is the
+    synthetic value and `gamma` is 0.
+    """
+
+    method: str
+    area_ids: tuple
+    covariate_names: tuple[str, ...]
+    sigma2_u: float
+    sigma2_u_se: float
+    beta: np.ndarray
+    beta_se: np.ndarray
+    direct: np.ndarray
+    sampling_var: np.ndarray
+    sampled: np.ndarray
+    synthetic: np.ndarray
+    gamma: np.ndarray
+    estimate: np.ndarray
+    g1: np.ndarray
+    g2: np.ndarray
+    g3: np.ndarray
+    mse: np.ndarray
+    std_residual: np.ndarray
+    loglike: float
+    convergence: Convergence
+
+    @property
+    def n_sampled(self) -> int:
+        return int(self.sampled.sum())
+
+    def coefficients(self) -> pd.DataFrame:
+        """Regression coefficients with asymptotic standard errors, z values and p-values."""
+        z = self.beta / self.beta_se
+        return pd.DataFrame(
+            {
+                "covariate": self.covariate_names,
+                "beta": self.beta,
+                "se": self.beta_se,
+                "z": z,
+                "p_value": 2 * sps.norm.sf(np.abs(z)),
+            }
+        )
+
+    def areas(self) -> pd.DataFrame:
+        """One row per area: direct vs model estimate, shrinkage, MSE parts, residual."""
+        return pd.DataFrame(
+            {
+                "area": list(self.area_ids),
+                "sampled": self.sampled,
+                "direct": self.direct,
+                "sampling_var": self.sampling_var,
+                "synthetic": self.synthetic,
+                "gamma": self.gamma,
+                "estimate": self.estimate,
+                "g1": self.g1,
+                "g2": self.g2,
+                "g3": self.g3,
+                "mse": self.mse,
+                "mse_to_direct_var": self.mse / self.sampling_var,
+                "std_residual": self.std_residual,
+            }
+        )
+
+    def diagnostics(self) -> dict:
+        """Model-level figures as plain data (for the app, the CLI and the closing notes)."""
+        p = len(self.beta)
+        sampled = self.sampled
+        residuals = self.std_residual[sampled]
+        return {
+            "method": self.method,
+            "n_areas": len(self.area_ids),
+            "n_sampled": self.n_sampled,
+            "n_parameters": p,
+            "sigma2_u": self.sigma2_u,
+            "sigma2_u_se": self.sigma2_u_se,
+            "loglike": self.loglike,
+            "aic": -2 * self.loglike + 2 * (p + 1),
+            "bic": -2 * self.loglike + (p + 1) * math.log(self.n_sampled),
+            "mean_gamma": float(self.gamma[sampled].mean()),
+            "median_mse_to_direct_var": float(np.median(self.mse[sampled] / self.sampling_var[sampled])),
+            "std_residual_mean": float(residuals.mean()),
+            "std_residual_sd": float(residuals.std(ddof=1)) if residuals.size > 1 else float("nan"),
+            "converged": self.convergence.converged,
+            "iterations": self.convergence.iterations,
+        }
+
+
+# --- input checks (French messages: these reach the user) ---------------------------------
+
+
+def _design_matrix(X, area_ids, add_intercept: bool) -> tuple[np.ndarray, tuple[str, ...]]:
+    frame = X if isinstance(X, pd.DataFrame) else pd.DataFrame(np.asarray(X, dtype=float))
+    frame = frame.rename(columns=str)
+    for column in frame.columns:
+        values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            where = ", ".join(str(area_ids[i]) for i in np.flatnonzero(bad)[:5])
+            raise UserError(
+                f"La covariable « {column} » est manquante ou non numérique pour "
+                f"{int(bad.sum())} zone(s) : {where}.",
+                "Complétez le fichier des covariables (une valeur numérique par zone) "
+                "ou retirez cette covariable du modèle.",
+            )
+    matrix = frame.to_numpy(dtype=float)
+    names = tuple(frame.columns)
+    if add_intercept:
+        matrix = np.column_stack([np.ones(len(frame)), matrix])
+        names = ("constante",) + names
+    return matrix, names
+
+
+def _check_rank(X: np.ndarray, names: tuple[str, ...]) -> None:
+    """Raise a UserError naming the first set of linearly dependent covariates."""
+    scale = np.linalg.norm(X, axis=0)
+    Xs = X / np.where(scale > 0, scale, 1.0)
+    kept: list[int] = []
+    for j in range(Xs.shape[1]):
+        coef = np.linalg.lstsq(Xs[:, kept], Xs[:, j], rcond=None)[0] if kept else np.zeros(0)
+        if np.linalg.norm(Xs[:, j] - Xs[:, kept] @ coef) > 1e-7:
+            kept.append(j)
+            continue
+        involved = [names[k] for k, c in zip(kept, coef) if abs(c) > 1e-7] + [names[j]]
+        listed = " ; ".join(f"« {name} »" for name in involved)
+        raise UserError(
+            f"Covariables colinéaires : {listed} (l'une est une combinaison linéaire des autres, "
+            "ou constante sur les zones échantillonnées).",
+            "Retirez l'une de ces covariables du modèle.",
+        )
+
+
+def _check_inputs(direct, sampling_var, X, area_ids, add_intercept):
+    direct = np.asarray(direct, dtype=float)
+    sampling_var = np.asarray(sampling_var, dtype=float)
+    m = direct.shape[0]
+    if area_ids is None:
+        area_ids = tuple(X.index) if isinstance(X, pd.DataFrame) else tuple(range(m))
+    area_ids = tuple(area_ids)
+    if sampling_var.shape != (m,) or len(X) != m or len(area_ids) != m:
+        raise ValueError("direct, sampling_var, X and area_ids must have one entry per area")
+    matrix, names = _design_matrix(X, area_ids, add_intercept)
+    sampled = np.isfinite(direct)
+    bad_var = sampled & ~(np.isfinite(sampling_var) & (sampling_var > 0))
+    if bad_var.any():
+        where = ", ".join(str(area_ids[i]) for i in np.flatnonzero(bad_var)[:5])
+        raise UserError(
+            f"Variance d'échantillonnage nulle, négative ou manquante pour : {where}.",
+            "Lissez les variances (fonction de variance généralisée) avant d'ajuster le modèle.",
+        )
+    n_sampled, p = int(sampled.sum()), matrix.shape[1]
+    if n_sampled <= p:
+        raise UserError(
+            f"Trop peu de zones avec répondants ({n_sampled}) pour estimer {p} paramètres.",
+            "Utilisez moins de covariables ou un niveau géographique plus agrégé.",
+        )
+    _check_rank(matrix[sampled], names)
+    return direct, sampling_var, matrix, names, sampled, area_ids
+
+
+# --- Fisher scoring ----------------------------------------------------------------------
+
+
+def _gls(y, X, v):
+    """GLS fit with weights v = 1/(sigma2_u + psi): returns beta, Q = (X'VX)^-1, residuals."""
+    XtV = X.T * v
+    Q = np.linalg.inv(XtV @ X)
+    beta = Q @ (XtV @ y)
+    return beta, Q, y - X @ beta
+
+
+def _score_step(A, y, X, psi, method):
+    """One Fisher-scoring step for sigma2_u (sae::eblupFH), without the m x m matrix P.
+
+    With V^-1 = diag(v), P = V^-1 - V^-1 X Q X' V^-1: P y = v * r,
+    tr(P) = sum v - tr(Q X'V^2 X), tr(P^2) = sum v^2 - 2 tr(Q X'V^3 X) + tr((Q X'V^2 X)^2).
+    """
+    v = 1.0 / (A + psi)
+    _, Q, r = _gls(y, X, v)
+    py2 = np.sum((v * r) ** 2)
+    if method == "ML":
+        return 0.5 * (py2 - v.sum()) / (0.5 * np.sum(v**2))
+    M2 = Q @ ((X.T * v**2) @ X)
+    M3 = Q @ ((X.T * v**3) @ X)
+    trace_p = v.sum() - np.trace(M2)
+    trace_p2 = np.sum(v**2) - 2 * np.trace(M3) + np.sum(M2 * M2.T)
+    adjustment = 1.0 / A if method == "AMRL" else 0.0  # d log h(A) / dA with h(A) = A
+    return (0.5 * (py2 - trace_p) + adjustment) / (0.5 * trace_p2)
+
+
+def _fisher_scoring(y, X, psi, method, max_iter, tol) -> Convergence:
+    history = [float(np.median(psi))]
+    change = tol + 1.0
+    k = 0
+    while change > tol and k < max_iter:
+        k += 1
+        current = history[-1]
+        # sae lets the iterate go negative; a floor at 0 keeps V positive definite and only
+        # matters when the estimate is on the boundary.
+        following = current + _score_step(current, y, X, psi, method)
+        following = current / 2 if (following <= 0 and method == "AMRL") else max(following, 0.0)
+        history.append(following)
+        change = abs(following - current) / current if current > 0 else (0.0 if following == 0 else math.inf)
+    return Convergence(change <= tol, k, float(change), tuple(history))
+
+
+def _frozen(array) -> np.ndarray:
+    array = np.array(array, dtype=float)
+    array.setflags(write=False)
+    return array
+
+
+def _frozen_mask(mask) -> np.ndarray:
+    mask = np.array(mask, dtype=bool)
+    mask.setflags(write=False)
+    return mask
+
+
+def fay_herriot(
+    direct,
+    sampling_var,
+    X,
+    method: str = "REML",
+    *,
+    area_ids=None,
+    add_intercept: bool = True,
+    max_iter: int = 100,
+    tol: float = 1e-4,
+) -> FayHerriotFit:
+    """Fit the Fay–Herriot model and return EBLUPs, Prasad–Rao MSEs and diagnostics.
+
+    direct: direct estimates (NaN for areas without sample, which get synthetic estimates);
+    sampling_var: their sampling variances (> 0 where direct is given); X: covariates, a
+    DataFrame (its column names and index label the errors) or an array, without intercept
+    unless `add_intercept=False`. `method`: "REML" (default, as sae) or "ML". `max_iter` and
+    `tol` (relative change of sigma2_u) have sae's defaults. Raises UserError (French) for a
+    missing covariate value, collinear covariates or fewer sampled areas than parameters.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}")
+    direct, psi_all, X_all, names, sampled, area_ids = _check_inputs(direct, sampling_var, X, area_ids, add_intercept)
+    y, X, psi = direct[sampled], X_all[sampled], psi_all[sampled]
+    convergence = _fisher_scoring(y, X, psi, method, max_iter, tol)
+    A = convergence.history[-1]
+    v = 1.0 / (A + psi)
+    beta, Q, residual = _gls(y, X, v)
+
+    m_all = len(direct)
+    B = np.ones(m_all)  # B_i = psi_i / (A + psi_i): weight of the synthetic part; 1 without sample
+    B[sampled] = psi * v
+    synthetic = X_all @ beta
+    estimate = synthetic.copy()
+    estimate[sampled] = y - B[sampled] * residual
+    sum_v2 = np.sum(v**2)
+    var_A = 2.0 / sum_v2  # asymptotic variance of the REML/ML estimator of sigma2_u
+    g1 = np.where(sampled, psi_all * (1 - B), A)
+    g2 = B**2 * np.einsum("ij,jk,ik->i", X_all, Q, X_all)
+    g3 = np.zeros(m_all)
+    g3[sampled] = B[sampled] ** 2 * var_A * v
+    mse = g1 + g2 + 2 * g3
+    if method == "ML":
+        bias_A = -np.trace(Q @ ((X.T * v**2) @ X)) / sum_v2
+        mse = mse - bias_A * B**2
+    std_residual = np.full(m_all, np.nan)
+    std_residual[sampled] = residual * np.sqrt(v)
+    loglike = -0.5 * float(np.sum(np.log(2 * np.pi / v) + residual**2 * v))
+    return FayHerriotFit(
+        method=method,
+        area_ids=area_ids,
+        covariate_names=names,
+        sigma2_u=float(A),
+        sigma2_u_se=float(math.sqrt(var_A)),
+        beta=_frozen(beta),
+        beta_se=_frozen(np.sqrt(np.diag(Q))),
+        direct=_frozen(direct),
+        sampling_var=_frozen(np.where(sampled, psi_all, np.nan)),
+        sampled=_frozen_mask(sampled),
+        synthetic=_frozen(synthetic),
+        gamma=_frozen(1 - B),
+        estimate=_frozen(estimate),
+        g1=_frozen(g1),
+        g2=_frozen(g2),
+        g3=_frozen(g3),
+        mse=_frozen(mse),
+        std_residual=_frozen(std_residual),
+        loglike=loglike,
+        convergence=convergence,
+    )
+
+
+# --- proportions: arcsine-square-root scale, generalised variance function ----------------
+
+
+def effective_sizes(share, variance, n, *, min_n: int = 30) -> tuple[np.ndarray, float, np.ndarray]:
+    """Effective sample sizes n_eff = n / deff, with a generalised variance function (GVF).
+
+    An area keeps its own design effect deff_i = variance_i * n_i / (share_i (1 - share_i))
+    when n_i >= min_n and 0 < share_i < 1; otherwise (tiny n, or everyone gave the same answer
+    so the direct variance is 0) it gets the pooled design effect: the n-weighted mean of the
+    deff_i of areas with n >= 2 and 0 < share < 1. Returns (n_eff, pooled_deff, smoothed).
+    """
+    share, variance, n = (np.asarray(a, dtype=float) for a in (share, variance, n))
+    informative = (n >= 2) & (share > 0) & (share < 1) & np.isfinite(variance) & (variance > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        deff = variance * n / (share * (1 - share))
+    pooled = float(np.sum(n[informative] * deff[informative]) / np.sum(n[informative])) if informative.any() else 1.0
+    own = informative & (n >= min_n)
+    return n / np.where(own, deff, pooled), pooled, (n > 0) & ~own
+
+
+def arcsine(share, n_eff) -> tuple[np.ndarray, np.ndarray]:
+    """Anscombe's arcsine transform of a share and its sampling variance (GVF).
+
+    theta = asin(sqrt((n p + 3/8) / (n + 3/4))) with n the effective sample size: unlike
+    asin(sqrt(p)), whose bias is of order 1/n (about -1 point at n = 18, p = 0.18), its bias is
+    of order 1/n^2, and it stays informative at p = 0 or 1. Its variance is 1 / (4 n + 2).
+    """
+    share, n_eff = np.asarray(share, dtype=float), np.asarray(n_eff, dtype=float)
+    theta = np.arcsin(np.sqrt((n_eff * share + 3 / 8) / (n_eff + 3 / 4)))
+    return theta, 1.0 / (4 * n_eff + 2)
+
+
+def anscombe_variance(n_eff, share) -> np.ndarray:
+    """Exact variance of Anscombe's transform for X ~ Binomial(n_eff, share).
+
+    Non-integer n_eff is interpolated linearly between its floor and ceiling. At small n and
+    small shares the variance is well below the asymptotic 1 / (4 n + 2) (about 0.8 times it at
+    n = 12, p = 0.1): using the asymptotic value there would inflate the sampling variances and
+    make REML underestimate sigma2_u.
+    """
+    n_eff, share = np.broadcast_arrays(np.asarray(n_eff, dtype=float), np.asarray(share, dtype=float))
+    low = np.maximum(np.floor(n_eff), 1.0)
+    frac = np.clip(n_eff - low, 0.0, 1.0)
+    return (1 - frac) * _binomial_anscombe_variance(low, share) + frac * _binomial_anscombe_variance(low + 1, share)
+
+
+def _binomial_anscombe_variance(size: np.ndarray, share: np.ndarray) -> np.ndarray:
+    x = np.arange(int(size.max()) + 1)[None, :]
+    n = size[:, None]
+    pmf = np.where(x <= n, sps.binom.pmf(x, n, np.clip(share, 1e-6, 1 - 1e-6)[:, None]), 0.0)
+    theta = np.arcsin(np.sqrt(np.minimum((x + 3 / 8) / (n + 3 / 4), 1.0)))
+    mean = np.sum(pmf * theta, axis=1)
+    return np.sum(pmf * (theta - mean[:, None]) ** 2, axis=1)
+
+
+def sin2_moments(mean, variance) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and variance of sin(T)^2 for T ~ N(mean, variance), in closed form.
+
+    sin^2 = (1 - cos 2T) / 2, sin^4 = (3 - 4 cos 2T + cos 4T) / 8 and E cos(kT) =
+    cos(k mean) exp(-k^2 variance / 2).
+    """
+    mean, variance = np.asarray(mean, dtype=float), np.asarray(variance, dtype=float)
+    e2 = np.cos(2 * mean) * np.exp(-2 * variance)
+    e4 = np.cos(4 * mean) * np.exp(-8 * variance)
+    first = (1 - e2) / 2
+    second = (3 - 4 * e2 + e4) / 8
+    return first, np.maximum(second - first**2, 0.0)
+
+
+@dataclass(frozen=True)
+class ProportionEstimates:
+    """Model-based shares by area and the Fay–Herriot fit behind them (arcsine scale).
+
+    `table` columns: area, n_unweighted, direct, direct_se, estimate, se, ci_low, ci_high,
+    method ("EBLUP" or "synthétique"), gamma, variance_smoothed, theta, theta_mse.
+    """
+
+    fit: FayHerriotFit
+    table: pd.DataFrame
+    pooled_deff: float
+    level: float = field(default=0.95)
+
+
+def fit_proportions(
+    direct: pd.DataFrame,
+    covariates: pd.DataFrame,
+    *,
+    method: str = "REML",
+    min_n: int = 30,
+    level: float = 0.95,
+) -> ProportionEstimates:
+    """Fay–Herriot estimates of a share for every area of `covariates` (its index: area codes).
+
+    direct: indexed by area code, columns `estimate`, `se`, `n_unweighted` (the engine's
+    estimate table); areas missing from it or with n_unweighted == 0 get synthetic estimates.
+    Estimates are back-transformed with E[sin^2 T], T ~ N(theta_hat, g1) (the conditional
+    distribution of theta_i under the model), and intervals are
+    sin^2(theta_hat -/+ z sqrt(MSE)) clipped to [0, pi/2], so both stay in [0, 1];
+    `se` is the standard deviation of sin^2 T with T ~ N(theta_hat, MSE).
+    """
+    unknown = direct.index.difference(covariates.index)
+    if len(unknown):
+        raise UserError(
+            f"{len(unknown)} zone(s) des estimations directes absente(s) du fichier des covariables : "
+            f"{', '.join(map(str, unknown[:5]))}.",
+            "Vérifiez que le fichier des covariables couvre toutes les zones (codes IRIS à 9 caractères).",
+        )
+    aligned = direct.reindex(covariates.index)
+    n = aligned["n_unweighted"].fillna(0).to_numpy(dtype=float)
+    share = np.where(n > 0, aligned["estimate"].to_numpy(dtype=float), np.nan)
+    variance = aligned["se"].to_numpy(dtype=float) ** 2
+    n_eff, pooled, smoothed = effective_sizes(share, variance, n, min_n=min_n)
+    theta_direct, psi = arcsine(share, n_eff)
+    fit = fay_herriot(theta_direct, psi, covariates, method, area_ids=tuple(covariates.index))
+    sampled = np.asarray(fit.sampled)
+    psi[sampled] = anscombe_variance(n_eff[sampled], np.sin(np.asarray(fit.synthetic)[sampled]) ** 2)
+    fit = fay_herriot(theta_direct, psi, covariates, method, area_ids=tuple(covariates.index))
+    z = float(sps.norm.ppf(0.5 + level / 2))
+    theta, mse = np.asarray(fit.estimate), np.asarray(fit.mse)
+    estimate, _ = sin2_moments(theta, fit.g1 * 0)
+    _, variance_p = sin2_moments(theta, mse)
+    half = z * np.sqrt(mse)
+    table = pd.DataFrame(
+        {
+            "area": covariates.index.to_numpy(),
+            "n_unweighted": n.astype(int),
+            "direct": share,
+            "direct_se": np.where(n > 0, np.sqrt(variance), np.nan),
+            "estimate": estimate,
+            "se": np.sqrt(variance_p),
+            "ci_low": np.sin(np.clip(theta - half, 0, np.pi / 2)) ** 2,
+            "ci_high": np.sin(np.clip(theta + half, 0, np.pi / 2)) ** 2,
+            "method": np.where(fit.sampled, "EBLUP", "synthétique"),
+            "gamma": np.asarray(fit.gamma),
+            "variance_smoothed": smoothed,
+            "theta": theta,
+            "theta_mse": mse,
+        }
+    )
+    return ProportionEstimates(fit=fit, table=table, pooled_deff=pooled, level=level)

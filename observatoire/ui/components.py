@@ -1,0 +1,72 @@
+"""Page components shared by every page (stable API: other pages call these).
+
+- `source_banner(results)`: demonstration-data warning, or the name of the session's own file.
+- `figure_card(row, label, help=None)`: one headline share with its 95 % CI, n and reliability.
+- `estimate_table(table, group_labels, caption)`: an estimate table as an accessible HTML table;
+  withheld rows read « donnée non diffusée », fragile ones « ⚠ à interpréter avec prudence ».
+- `findings_table(report)`: a validation report as a French table (ligne, colonne, valeur, …).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+from observatoire.formatting import WITHHELD, fmt_interval, fmt_number
+from observatoire.pipeline import Results
+from observatoire.ui.tables import FRAGILE, GROUP, display_table, shown_estimate
+from observatoire.validation import ValidationReport
+
+DEMO_BANNER = (
+    "**Données de démonstration — synthétiques.** Elles sont générées pour montrer le fonctionnement "
+    "de l'observatoire et ne décrivent pas la population réelle de la métropole. "
+    "Chargez votre propre fichier d'enquête dans la page « Données »."
+)
+
+
+def source_banner(results: Results) -> None:
+    if results.is_demo:
+        st.warning(DEMO_BANNER)
+    else:
+        st.info(f"Résultats calculés sur votre fichier « {results.source} », pour cette session uniquement.")
+
+
+def figure_card(row: Mapping | None, label: str, help: str | None = None) -> None:
+    """A headline share: the value (or « donnée non diffusée »), then CI, n and reliability in words."""
+    if row is None:
+        st.metric(label, "–", help=help, border=True)
+        st.caption("Aucune réponse pour cette vague.")
+        return
+    st.metric(label, shown_estimate(row), help=help, border=True)
+    n = f"n = {fmt_number(row['n_unweighted'])} répondants"
+    if row["flag"] == "withheld":
+        st.caption(f"{n} : trop peu de répondants ou estimation trop imprécise, {WITHHELD}.")
+        return
+    caption = f"IC à 95 % : {fmt_interval(row['ci_low'], row['ci_high'])} · {n}"
+    st.caption(f"{caption} · ⚠ {FRAGILE}" if row["flag"] == "fragile" else caption)
+
+
+def estimate_table(table: pd.DataFrame, group_labels: Mapping[str, str], caption: str) -> None:
+    """Shares by group, with CI, n and reliability (a real table: read by screen readers)."""
+    st.caption(caption)
+    st.table(display_table(table, group_labels).set_index(GROUP))
+
+
+FINDING_COLUMNS = {"row": "Ligne", "column": "Colonne", "value": "Valeur", "message": "Problème", "hint": "Que faire"}
+
+
+def findings_table(report: ValidationReport, limit: int = 200) -> None:
+    """The validation report in French: summary, then one row per finding (first `limit`)."""
+    if report.ok:
+        st.success(report.summary_fr())
+        return
+    st.error(report.summary_fr())
+    rows = pd.DataFrame([f.to_dict() for f in report.findings[:limit]], columns=list(FINDING_COLUMNS))
+    rows["row"] = [fmt_number(r) if pd.notna(r) else "fichier entier" for r in rows["row"]]
+    rows = rows.fillna("–").rename(columns=FINDING_COLUMNS)
+    st.dataframe(rows, hide_index=True, width="stretch")
+    if len(report.findings) > limit:
+        st.caption(f"{fmt_number(limit)} premiers problèmes sur {fmt_number(len(report.findings))}.")
+

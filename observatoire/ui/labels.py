@@ -1,0 +1,56 @@
+"""French labels for what the pages show: variables, answers, groups and breakdowns.
+
+Everything comes from the codebook (survey/codebook.yaml) and the reference geography, so a
+relabelled answer or a renamed commune needs no code change.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from observatoire.geo import load_communes, load_iris
+from observatoire.survey_spec import SurveySpec
+
+OVERALL = "Ensemble"
+# Breakdowns offered on the survey page, in menu order (domain_type -> French label).
+BREAKDOWNS = {
+    "overall": OVERALL,
+    "commune": "Commune",
+    "age_band": "Âge",
+    "sex": "Sexe",
+    "diploma": "Diplôme",
+    "wave": "Vague d'enquête",
+}
+
+
+@lru_cache(maxsize=1)
+def commune_names() -> dict[str, str]:
+    communes = load_communes()
+    return dict(zip(communes["code"], communes["nom"]))
+
+
+@lru_cache(maxsize=1)
+def iris_names() -> dict[str, str]:
+    iris = load_iris()
+    return {code: f"{name} ({commune})" for code, name, commune in zip(iris["code_iris"], iris["nom_iris"], iris["nom_commune"])}
+
+
+def group_labels(spec: SurveySpec, domain_type: str) -> dict[str, str]:
+    """Domain code (as text) -> French label for one breakdown; unknown codes show as themselves."""
+    if domain_type == "commune":
+        return commune_names()
+    if domain_type == "iris":
+        return iris_names()
+    if domain_type == "overall":
+        return {}
+    return {str(code): label for code, label in spec.labels_fr.get(domain_type, {}).items()}
+
+
+def variable_label(spec: SurveySpec, variable: str) -> str:
+    return spec.variable_labels_fr.get(variable, variable)
+
+
+def level_label(spec: SurveySpec, variable: str, level: str) -> str:
+    """French label of an answer; binary and derived variables read « Oui » for level 1."""
+    values = {str(code): label for code, label in spec.labels_fr.get(variable, {}).items()}
+    return values.get(str(level), "Oui" if variable in spec.derived else str(level))

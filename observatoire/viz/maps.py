@@ -1,0 +1,200 @@
+"""Choropleth maps (pydeck) of an estimate table, with their accessible table and text alternative.
+
+No basemap (`map_provider=None`): the app makes no request to a tile server. The areas come
+from data/geo; each keeps the estimate's interval, n and reliability flag, shown in the French
+tooltip, the table beside the map and the text alternative.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pydeck as pdk
+
+from observatoire.formatting import WITHHELD, fmt_interval, fmt_number
+from observatoire.paths import GEO_DIR
+from observatoire.viz.legend import (
+    FRAGILE_OUTLINE,
+    Classes,
+    flag_label,
+    fmt_value,
+    hex_to_rgb,
+    quantile_classes,
+)
+
+NO_DATA = "aucune estimation"
+
+
+@dataclass(frozen=True)
+class GeoLevel:
+    """One map level: its geometry file and the property names of code and name."""
+
+    label: str
+    file: str
+    code: str
+    name: str
+
+
+GEO_LEVELS = {
+    "commune": GeoLevel("Communes", "communes.geojson", "code", "nom"),
+    "iris": GeoLevel("IRIS (quartiers)", "iris.geojson", "code_iris", "nom_iris"),
+}
+
+
+def load_geometry(level: str, geo_dir: Path = GEO_DIR) -> dict:
+    """The GeoJSON FeatureCollection of a level (`commune` or `iris`)."""
+    return json.loads((Path(geo_dir) / GEO_LEVELS[level].file).read_text(encoding="utf-8"))
+
+
+def area_figures(estimates: pd.DataFrame, geometry: dict, level: str, percent: bool = True) -> pd.DataFrame:
+    """One row per area of the geometry, in map order, with its estimate, CI, n, flag and French text.
+
+    `estimates` is an estimate table (columns `domain, estimate, ci_low, ci_high, n_unweighted,
+    flag`) whose `domain` holds the area codes. Areas without a row get flag `missing`; withheld
+    rows keep their n but never show a value.
+    """
+    spec = GEO_LEVELS[level]
+    areas = pd.DataFrame(
+        {
+            "code": [f["properties"][spec.code] for f in geometry["features"]],
+            "name": [f["properties"][spec.name] for f in geometry["features"]],
+        }
+    )
+    columns = ["domain", "estimate", "ci_low", "ci_high", "n_unweighted", "flag"]
+    table = areas.merge(estimates[columns].rename(columns={"domain": "code"}), on="code", how="left")
+    table["flag"] = table["flag"].fillna("missing")
+    hidden = table["flag"].isin(["withheld", "missing"])
+    table.loc[hidden, ["estimate", "ci_low", "ci_high"]] = math.nan
+    table["estimate_fr"] = [
+        (WITHHELD if flag == "withheld" else NO_DATA) if hide else fmt_value(value, percent)
+        for value, flag, hide in zip(table["estimate"], table["flag"], hidden)
+    ]
+    table["interval_fr"] = [
+        fmt_interval(low, high, 1, percent=percent) for low, high in zip(table["ci_low"], table["ci_high"])
+    ]
+    table["n_fr"] = [fmt_number(n) for n in table["n_unweighted"]]
+    table["flag_fr"] = [NO_DATA if flag == "missing" else flag_label(flag) for flag in table["flag"]]
+    return table
+
+
+def text_alternative(figures: pd.DataFrame, subject: str, level: str, percent: bool = True) -> str:
+    """A French sentence summarising the map for screen readers and the printed report."""
+    shown = figures.dropna(subset=["estimate"])
+    where = "par commune" if level == "commune" else "par IRIS"
+    parts = [f"Carte : {subject}, {where} ({len(figures)} territoires)."]
+    if not shown.empty:
+        low, high = shown.loc[shown["estimate"].idxmin()], shown.loc[shown["estimate"].idxmax()]
+        parts.append(
+            f"Valeur la plus basse : {low['name']} ({fmt_value(low['estimate'], percent)}) ; "
+            f"la plus haute : {high['name']} ({fmt_value(high['estimate'], percent)})."
+        )
+    counts = figures["flag"].value_counts()
+    for flag, text in (("fragile", "estimation fragile"), ("withheld", WITHHELD), ("missing", NO_DATA)):
+        if counts.get(flag, 0):
+            parts.append(f"{counts[flag]} territoire(s) : {text}.")
+    return " ".join(parts)
+
+
+def _rings(geometry: dict) -> list[list]:
+    """Exterior rings of a Polygon or MultiPolygon (outlines of fragile areas)."""
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"][0]]
+    return [polygon[0] for polygon in geometry["coordinates"]]
+
+
+def _view(geometry: dict, width_px: int = 700, height_px: int = 520) -> pdk.ViewState:
+    """Centre and zoom that fit the whole territory (Web Mercator, 512 px tiles)."""
+    points = [p for f in geometry["features"] for ring in _rings(f["geometry"]) for p in ring]
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    lat = (min(lats) + max(lats)) / 2
+    lon_span = max(lons) - min(lons)
+    lat_span = (max(lats) - min(lats)) / math.cos(math.radians(lat))
+    zoom = min(math.log2(width_px * 360 / (512 * lon_span)), math.log2(height_px * 360 / (512 * lat_span)))
+    return pdk.ViewState(latitude=lat, longitude=(min(lons) + max(lons)) / 2, zoom=round(zoom, 2))
+
+
+def choropleth(
+    figures: pd.DataFrame,
+    geometry: dict,
+    classes: Classes | None = None,
+    labels: pd.DataFrame | None = None,
+) -> pdk.Deck:
+    """A pydeck choropleth of `area_figures(...)`, without basemap.
+
+    Withheld and missing areas are grey; fragile areas get a dashed vermillion outline (the
+    legend and the tooltip say so in words). `labels` (columns `nom, centroid_lat,
+    centroid_lon`) adds place names as a text layer (accents need `character_set="auto"`).
+    """
+    classes = classes or quantile_classes(figures["estimate"])
+    by_code = figures.set_index("code")
+    code_key = "code_iris" if "code_iris" in geometry["features"][0]["properties"] else "code"
+    features, fragile_paths = [], []
+    for feature in geometry["features"]:
+        row = by_code.loc[feature["properties"][code_key]]
+        properties = {
+            "name": row["name"],
+            "estimate_fr": row["estimate_fr"],
+            "interval_fr": row["interval_fr"],
+            "n_fr": row["n_fr"],
+            "flag_fr": row["flag_fr"],
+            "fill": [*hex_to_rgb(classes.colour(row["estimate"])), 230],
+        }
+        features.append({"type": "Feature", "properties": properties, "geometry": feature["geometry"]})
+        if row["flag"] == "fragile":
+            fragile_paths += [{"path": ring, "name": row["name"]} for ring in _rings(feature["geometry"])]
+    layers = [
+        pdk.Layer(
+            "GeoJsonLayer",
+            data={"type": "FeatureCollection", "features": features},
+            id="areas",
+            pickable=True,
+            stroked=True,
+            filled=True,
+            get_fill_color="properties.fill",
+            get_line_color=[255, 255, 255],
+            line_width_min_pixels=1,
+        ),
+        pdk.Layer(
+            "PathLayer",
+            data=fragile_paths,
+            id="fragile",
+            get_path="path",
+            get_color=[*hex_to_rgb(FRAGILE_OUTLINE), 255],
+            width_min_pixels=3,
+            get_dash_array=[3, 2],
+            dash_justified=True,
+            extensions=[{"@@type": "PathStyleExtension", "dash": True}],
+        ),
+    ]
+    if labels is not None:
+        layers.append(
+            pdk.Layer(
+                "TextLayer",
+                data=labels[["nom", "centroid_lon", "centroid_lat"]].to_dict("records"),
+                id="names",
+                get_position=["centroid_lon", "centroid_lat"],
+                get_text="nom",
+                get_size=12,
+                get_color=[22, 22, 22],
+                background=True,
+                get_background_color=[255, 255, 255, 200],
+                character_set=pdk.types.String("auto"),  # a literal, not an accessor
+            )
+        )
+    tooltip = {
+        "html": "<b>{name}</b><br/>Estimation : {estimate_fr}<br/>IC à 95 % : {interval_fr}"
+        "<br/>Effectif (n) : {n_fr}<br/>Fiabilité : {flag_fr}",
+        "style": {"backgroundColor": "#161616", "color": "#ffffff", "fontSize": "0.85rem"},
+    }
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=_view(geometry),
+        # No basemap. map_style is left at pydeck's sentinel: an explicit None would let
+        # Streamlit pick its default tile style (an outside request).
+        map_provider=None,
+        tooltip=tooltip,
+    )

@@ -1,0 +1,83 @@
+"""Engagements: the commitments by theme with their progress status; detail view by `?id=INC01`."""
+
+import streamlit as st
+
+from observatoire import export
+from observatoire.indicators.progress import headline_series
+from observatoire.ui import commitments, loaders
+
+results = loaders.current_results()
+progress, catalog = results.progress, results.catalog
+presentation = st.toggle("Mode présentation (grands caractères, sans filtres)", key="presentation")
+chosen = st.query_params.get("id")
+
+
+def show_detail(row) -> None:
+    st.button("← Tous les engagements", on_click=lambda: st.query_params.pop("id", None))
+    st.title(f"Engagements — {row['id']} · {row['title']}")
+    commitments.status_badge(row)
+    indicator = catalog.get(row["id"])
+    st.markdown(f"**{commitments.headline_line(row)}**")
+    if not presentation:
+        st.caption(f"{indicator.definition} Unité : {indicator.unit}. Service : {indicator.owner}.")
+        if indicator.illustrative:
+            st.info(f"Entrée illustrative : {indicator.status_note}")
+    unit = commitments.unit_of(row)
+    series = headline_series(results.indicator_values, row["id"])
+    if series.empty:
+        st.info("Aucune valeur pour cet indicateur : pas de graphique.")
+    else:
+        chart = commitments.trend_for(row, series, "presentation" if presentation else "normal")
+        st.altair_chart(chart, width="stretch")
+        st.caption("Ligne bleue : valeurs observées, bande : intervalle de confiance à 95 % ; "
+                   "tirets violets : projection de la tendance avec son intervalle de prédiction ; "
+                   "ligne vermillon : cible.")
+        if not presentation:
+            st.table(commitments.series_table(series, unit).set_index("Année"))
+            columns = st.columns(4)
+            for column, fmt in zip(columns, ("png", "svg", "pdf")):
+                column.download_button(
+                    f"Graphique {fmt.upper()}", data=lambda fmt=fmt: export.chart_bytes(chart, fmt),
+                    file_name=f"{row['id']}.{fmt}", mime=export.MIME[fmt], on_click="ignore", key=f"chart-{fmt}")
+            columns[3].download_button(
+                "Série XLSX", data=lambda: commitments.detail_xlsx(row, series), file_name=f"{row['id']}.xlsx",
+                mime=export.MIME["xlsx"], on_click="ignore", key="series-xlsx")
+    st.subheader("Comment le statut est calculé")
+    st.markdown("\n".join(f"- {line}" for line in commitments.explain_progress(row)))
+
+
+def show_overview() -> None:
+    st.title("Engagements numérique responsable")
+    st.caption(f"{len(progress)} engagements, horizon {catalog.horizon}. Statut calculé par la méthode de mesure "
+               "des progrès d'Open SDG (détail dans chaque fiche).")
+    themes, statuses = [], []
+    if not presentation:
+        left, right = st.columns(2)
+        themes = left.multiselect("Thème", list(catalog.themes), format_func=catalog.themes.get,
+                                  placeholder="Tous les thèmes")
+        counts = commitments.status_counts(progress)
+        labels = dict(zip(counts["status"], counts["label"]))
+        statuses = right.multiselect("Statut", list(labels), format_func=labels.get, placeholder="Tous les statuts")
+    shown = commitments.filter_commitments(progress, themes, statuses)
+    st.table(commitments.status_counts(shown)[["label", "count"]].rename(
+        columns={"label": "Statut", "count": "Engagements"}).set_index("Statut"))
+    if shown.empty:
+        st.info("Aucun engagement ne correspond à ces filtres.")
+    for theme, rows in shown.groupby("theme", sort=False):
+        st.header(catalog.themes.get(theme, theme))
+        for row in rows.to_dict("records"):
+            commitments.commitment_line(row, key=f"open-{row['id']}")
+    if not presentation:
+        st.download_button("Tableau des engagements (XLSX)", data=lambda: commitments.progress_xlsx(shown),
+                           file_name="engagements.xlsx", mime=export.MIME["xlsx"], on_click="ignore")
+
+
+if progress.empty:
+    st.title("Engagements numérique responsable")
+    st.info("Aucun engagement à afficher : le catalogue des indicateurs est vide.")
+elif chosen in set(progress["id"]):
+    show_detail(progress.set_index("id", drop=False).loc[chosen])
+else:
+    if chosen:
+        st.warning(f"Engagement « {chosen} » inconnu : voici la liste complète.")
+    show_overview()

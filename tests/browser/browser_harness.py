@@ -1,0 +1,173 @@
+"""Serving the app and visiting its pages in headless Chromium (browser tests and benchmarks).
+
+`serve()` runs `streamlit run app.py` on a free loopback port; `open_page()` loads one page in a
+fresh browser context (a first visit, cold cache) and records every request, console error,
+HTTP error, transferred byte and websocket frame.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+SCREENS = Path(os.environ.get("SCREENS_DIR", "/tmp/screens"))
+
+
+@dataclass(frozen=True)
+class AppPage:
+    path: str
+    title: str
+    url_path: str
+    default: bool
+
+
+def app_pages(app: Path = ROOT / "app.py") -> list[AppPage]:
+    """The `st.Page(...)` entries of app.py, read from its syntax tree (never hard-coded)."""
+    pages = []
+    for node in ast.walk(ast.parse(app.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page":
+            kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+            path = ast.literal_eval(node.args[0])
+            pages.append(AppPage(path, kwargs["title"], kwargs.get("url_path", Path(path).stem), kwargs.get("default", False)))
+    return pages
+
+
+PAGES = app_pages()
+
+
+@dataclass
+class Visit:
+    """What one first load of a page did (kept open for the tests that click)."""
+
+    page: object
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    transferred: int = 0
+    ws_received: int = 0
+    load_seconds: float = 0.0
+
+    @property
+    def outside(self) -> list[str]:
+        return [url for url in self.requests if urlsplit(url).hostname not in LOCAL_HOSTS and not url.startswith(("data:", "blob:"))]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.read() == b"ok":
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError("streamlit did not answer /_stcore/health")
+
+
+def wait_until_idle(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the script has run and no element is still stale (Streamlit's own markers)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-stale=\"true\"]') && !document.querySelector('[data-testid=\"stSkeleton\"]')",
+        timeout=timeout_ms,
+    )
+
+
+def open_page(browser, url: str, viewport=(1280, 900)) -> Visit:
+    """A fresh context (cold cache), every request and websocket frame recorded, page loaded."""
+    context = browser.new_context(accept_downloads=True, viewport={"width": viewport[0], "height": viewport[1]},
+                                  locale="fr-FR")
+    page = context.new_page()
+    visit = Visit(page)
+    page.on("request", lambda request: visit.requests.append(request.url))
+    page.on("console", lambda message: message.type == "error" and visit.console_errors.append(message.text))
+    page.on("pageerror", lambda error: visit.console_errors.append(f"pageerror: {error}"))
+    page.on("response", lambda r: r.status >= 400 and visit.console_errors.append(f"HTTP {r.status} {r.url}"))
+
+    def finished(request):
+        sizes = request.sizes()
+        visit.transferred += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+
+    page.on("requestfinished", finished)
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: _count_frame(visit, payload)))
+    start = time.monotonic()
+    page.goto(url, wait_until="load")
+    wait_until_idle(page)
+    visit.load_seconds = time.monotonic() - start
+    return visit
+
+
+def _count_frame(visit: Visit, payload) -> None:
+    visit.ws_received += len(payload)
+
+
+def page_url(server: str, app_page: AppPage) -> str:
+    """The default page is served at the root (Streamlit ignores its url_path)."""
+    return f"{server}/" if app_page.default else f"{server}/{app_page.url_path}"
+
+
+def page_named(url_path: str) -> AppPage:
+    return next(p for p in PAGES if p.url_path == url_path)
+
+
+@contextlib.contextmanager
+def serve(log_path: Path):
+    """`streamlit run app.py` on a free loopback port until the block ends; yields its base URL."""
+    port = _free_port()
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_healthy(url, process)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@contextlib.contextmanager
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -1,0 +1,227 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from observatoire.cli import main
+from observatoire.demo.areas import AGE_BANDS, COVARIATES, DIPLOMAS, build_areas
+from observatoire.demo.survey import TRUE_IN_DIFFICULTY, WAVES, build_population, generate, margins_tables
+from observatoire.geo import load_communes, load_iris
+from observatoire.paths import DEMO_DIR, SURVEY_DIR
+from observatoire.survey_spec import derive, load_spec
+
+DEMO_FILES = ("survey.csv", "iris_covariates.csv", "README.md")
+
+
+@pytest.fixture(scope="module")
+def spec():
+    return load_spec()
+
+
+@pytest.fixture(scope="module")
+def demo(spec):
+    frame = pd.read_csv(DEMO_DIR / "survey.csv", dtype={"commune": str, "iris": str, "respondent_id": str})
+    return derive(frame, spec)
+
+
+def rake(frame: pd.DataFrame, spec, iterations: int = 50) -> np.ndarray:
+    """Plain iterative proportional fitting of the design weights to the spec's margins."""
+    weights = frame["weight"].to_numpy(dtype=float).copy()
+    cells = []
+    for key, margin in spec.margins.items():
+        columns = [key] if isinstance(key, str) else list(key)
+        labels = list(frame[columns].astype(str).itertuples(index=False, name=None))
+        codes = pd.Index([c if isinstance(c, tuple) else (c,) for c in margin]).get_indexer(labels)
+        cells.append((codes, np.array(list(margin.values()))))
+    for _ in range(iterations):
+        for codes, totals in cells:
+            weights *= (totals / np.bincount(codes, weights, minlength=len(totals)))[codes]
+    return weights
+
+
+@pytest.fixture(scope="module")
+def raked(demo, spec):
+    return {wave: (demo[demo["wave"] == wave], rake(demo[demo["wave"] == wave], spec)) for wave in WAVES}
+
+
+# --- reproducibility ----------------------------------------------------------------------------
+
+
+def test_committed_demo_is_what_the_generator_writes(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    for name in DEMO_FILES:
+        assert (tmp_path / name).read_bytes() == (DEMO_DIR / name).read_bytes(), name
+        assert str(tmp_path / name) in printed
+
+
+def test_committed_margins_are_the_synthetic_population_margins():
+    for name, table in margins_tables(build_population()).items():
+        committed = pd.read_csv(SURVEY_DIR / "margins" / name, dtype=str)
+        pd.testing.assert_frame_equal(committed, table.astype(str), check_dtype=False)
+
+
+def test_same_seed_same_bytes_other_seed_other_data():
+    first = generate(seed=7, n=600).to_csv(index=False)
+    assert generate(seed=7, n=600).to_csv(index=False) == first
+    assert generate(seed=8, n=600).to_csv(index=False) != first
+
+
+def test_cli_writes_margins_and_refuses_tiny_samples(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path / "d"), "--n", "300", "--seed", "3", "--margins", str(tmp_path / "m")]) == 0
+    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["age_band_sex.csv", "commune.csv", "diploma.csv"]
+    assert len(pd.read_csv(tmp_path / "d" / "survey.csv")) == 600
+    assert main(["demo", "--out", str(tmp_path / "e"), "--n", "10"]) == 2
+    assert "Taille d'échantillon trop petite" in capsys.readouterr().err
+    assert not (tmp_path / "e").exists()
+    (tmp_path / "file").write_text("x")
+    assert main(["demo", "--out", str(tmp_path / "file")]) == 2
+    assert "Impossible d'écrire" in capsys.readouterr().err
+
+
+def test_readme_labels_the_data_as_demonstration():
+    text = (DEMO_DIR / "README.md").read_text(encoding="utf-8")
+    assert "Données de démonstration — synthétiques, ne pas citer" in text
+    assert "Demonstration data — synthetic, do not cite" in text
+
+
+# --- structure of the demo survey ----------------------------------------------------------------
+
+
+def test_demo_follows_the_schema(demo, spec):
+    assert list(demo.columns[: len(spec.columns)]) == list(spec.columns)
+    assert demo["respondent_id"].is_unique
+    for field in spec.fields:
+        values = demo[field.name].dropna()
+        if field.required:
+            assert len(values) == len(demo), field.name
+        if field.enum is not None:
+            assert set(values) <= set(field.enum), field.name
+    assert (demo["weight"] > 0).all()
+
+
+def test_waves_sizes_and_commune_floor(demo):
+    assert sorted(demo["wave"].unique()) == list(WAVES)
+    per_commune = demo.groupby(["wave", "commune"]).size()
+    assert demo.groupby("wave").size().tolist() == [5000, 5000]
+    assert per_commune.groupby("wave").size().tolist() == [28, 28]
+    assert per_commune.min() >= 80
+
+
+def test_iris_codes_belong_to_their_commune(demo):
+    commune_of = load_iris().set_index("code_iris")["code_commune"]
+    assert (demo["iris"].map(commune_of) == demo["commune"]).all()
+
+
+def test_design_weight_is_commune_population_over_sample_size(demo, spec):
+    for (wave, commune), group in demo.groupby(["wave", "commune"]):
+        assert group["weight"].sum() == pytest.approx(spec.margins["commune"][commune], abs=0.01 * len(group))
+
+
+def test_skip_pattern_of_reasons_and_help(demo):
+    asked = demo["admin_online"] != "alone_easily"
+    follow_ups = ["reason_skills", "reason_equipment", "reason_site_design", "reason_fear_error", "reason_language", "help_sought"]
+    assert demo.loc[asked, follow_ups].notna().all().all()
+    assert demo.loc[~asked, follow_ups].isna().all().all()
+
+
+def test_answers_are_coherent(demo):
+    assert ((demo["connection_type"] == "none") == (demo["home_internet"] == 0)).all()
+    non_users = demo["internet_use"].isin(["not_in_3_months", "never"])
+    assert (demo.loc[non_users, "in_difficulty"] == 1).all()
+    skills = demo.filter(like="skill_")
+    assert (skills[non_users] == "none").all().all()
+
+
+# --- calibration ------------------------------------------------------------------------------
+
+
+def _share(frame, weights, variable):
+    return float(np.average(frame[variable], weights=weights))
+
+
+@pytest.mark.parametrize("wave", WAVES)
+def test_weighted_share_in_difficulty_near_published_19_percent(raked, wave):
+    frame, weights = raked[wave]
+    assert 0.17 <= _share(frame, weights, "in_difficulty") <= 0.21
+    # Unweighted figures understate difficulty: the sample leans towards graduates and the young.
+    assert frame["in_difficulty"].mean() < _share(frame, weights, "in_difficulty") - 0.02
+
+
+def test_difficulty_falls_between_waves(raked):
+    assert _share(*raked[2022], "in_difficulty") > _share(*raked[2024], "in_difficulty")
+
+
+@pytest.mark.parametrize("wave", WAVES)
+def test_sample_is_unrepresentative_as_real_ones_are(demo, spec, wave):
+    frame = demo[demo["wave"] == wave]
+    total = sum(spec.margins["diploma"].values())
+    graduates = spec.margins["diploma"]["bac_3plus"] / total
+    oldest = sum(v for (age, _), v in spec.margins[("age_band", "sex")].items() if age == "75+") / total
+    assert (frame["diploma"] == "bac_3plus").mean() > 1.2 * graduates
+    assert (frame["age_band"] == "75+").mean() < 0.75 * oldest
+
+
+@pytest.mark.parametrize("wave", WAVES)
+def test_difficulty_rises_with_age_and_falls_with_diploma(raked, wave):
+    frame, weights = raked[wave]
+    frame = frame.assign(w=weights)
+
+    def by(column, order):
+        shares = frame.groupby(column).apply(lambda g: np.average(g["in_difficulty"], weights=g["w"]), include_groups=False)
+        return shares.loc[list(order)].to_numpy()
+
+    assert np.all(np.diff(by("age_band", AGE_BANDS)) > 0)
+    assert np.all(np.diff(by("diploma", DIPLOMAS)) < 0)
+    assert by("age_band", AGE_BANDS)[-1] > 4 * by("age_band", AGE_BANDS)[0]
+
+
+@pytest.mark.parametrize(("variable", "low", "high"), [
+    ("has_smartphone", 0.90, 0.96), ("has_computer", 0.76, 0.85), ("no_device", 0.01, 0.04),
+    ("home_internet", 0.86, 0.93), ("illectronisme", 0.08, 0.15),
+])
+def test_equipment_and_illectronisme_are_plausible(raked, variable, low, high):
+    for frame, weights in raked.values():
+        assert low <= _share(frame, weights, variable) <= high
+
+
+# --- synthetic population and IRIS covariates --------------------------------------------------
+
+
+def test_iris_covariates_file(spec):
+    table = pd.read_csv(DEMO_DIR / "iris_covariates.csv", dtype={"iris": str, "commune": str})
+    iris = load_iris()
+    assert list(table.columns) == ["iris", "commune", "population", "population_15plus", *COVARIATES]
+    assert table["iris"].tolist() == iris["code_iris"].tolist()
+    assert (table["commune"] == iris["code_commune"]).all()
+    population = load_communes().set_index("code")["population_2021"]
+    assert (table.groupby("commune")["population"].sum() == population).all()
+    tiny = iris["typ_iris"].isin(["A", "D"]).to_numpy()
+    assert table.loc[tiny, "population"].between(20, 150).all()
+    assert table.loc[~tiny, "population"].min() > 300
+    assert table[list(COVARIATES)].apply(lambda c: c.between(0, 1)).all().all()
+    assert (table.groupby("commune")["population_15plus"].sum() == pd.Series(spec.margins["commune"])).all()
+
+
+def test_covariates_are_varied_and_carry_the_small_area_signal():
+    covariates = build_areas().covariates
+    assert covariates[list(COVARIATES)].std().min() > 0.005
+    truth = build_population().truth(2022).query("geo_level == 'iris'")["in_difficulty"].to_numpy()
+    for name in ("poverty_rate", "share_no_diploma", "unemployment_rate"):
+        assert np.corrcoef(truth, covariates[name])[0, 1] > 0.5, name
+
+
+@pytest.mark.parametrize("wave", WAVES)
+def test_population_truth(wave):
+    truth = build_population().truth(wave)
+    assert truth["geo_level"].value_counts().to_dict() == {"iris": 277, "commune": 28, "metropole": 1}
+    assert truth.query("geo_level == 'metropole'")["in_difficulty"].iloc[0] == pytest.approx(TRUE_IN_DIFFICULTY[wave])
+    communes = truth.query("geo_level == 'commune'")["in_difficulty"]
+    assert 0.08 < communes.min() and communes.max() < 0.40
+
+
+def test_population_sample_for_simulations():
+    population = build_population()
+    draws = [population.sample(np.random.default_rng(seed), n=1000, wave=2024) for seed in (1, 2)]
+    assert [len(d) for d in draws] == [1000, 1000]
+    assert not draws[0]["iris"].equals(draws[1]["iris"])
+    assert population.allocation(1000).sum() == 1000

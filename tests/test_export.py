@@ -1,0 +1,72 @@
+import io
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from observatoire import export
+from observatoire.viz.charts import bar_chart
+
+TABLE = pd.DataFrame(
+    {
+        "domain": ["Bordeaux", "Ambès", "Cenon"],
+        "estimate": [0.191, None, 0.25],
+        "ci_low": [0.17, None, 0.15],
+        "ci_high": [0.21, None, 0.37],
+        "n_unweighted": [1200, 12, 45],
+        "flag": ["ok", "withheld", "fragile"],
+    }
+)
+
+
+def test_csv_is_french_spreadsheet_friendly():
+    data = export.csv_bytes(TABLE)
+    assert data.startswith(b"\xef\xbb\xbf")
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "domain;estimate;ci_low;ci_high;n_unweighted;flag"
+    assert lines[1] == "Bordeaux;0,191;0,17;0,21;1200;ok"
+    assert lines[2] == "Ambès;;;;12;withheld"  # withheld: n and flag kept, no value
+
+
+@pytest.mark.parametrize("dropped", ["ci_low", "ci_high", "n_unweighted", "flag"])
+def test_estimates_cannot_leave_without_uncertainty(dropped):
+    with pytest.raises(ValueError, match=dropped):
+        export.csv_bytes(TABLE.drop(columns=dropped))
+    with pytest.raises(ValueError, match=dropped):
+        export.xlsx_bytes({"t": TABLE.drop(columns=dropped)})
+
+
+def test_xlsx_has_readme_and_formatted_table():
+    data = export.xlsx_bytes({"Communes": TABLE}, notes=["Observatoire — test"], percent_columns=["estimate"])
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Lisez-moi", "Communes"]
+    readme = [row for row in book["Lisez-moi"].iter_rows(values_only=True)]
+    assert readme[0][0] == "Observatoire — test"
+    assert any(row[0] == "flag" and "donnée non diffusée" in row[1] for row in readme if row[1])
+    sheet = book["Communes"]
+    assert [c.value for c in sheet[1]] == list(TABLE.columns)
+    assert sheet["B2"].value == pytest.approx(0.191) and sheet["B2"].number_format == "0.0%"
+    assert sheet["B3"].value is None and sheet["E3"].value == 12 and sheet["F3"].value == "withheld"
+    assert sheet.freeze_panes == "A2"
+
+
+@pytest.mark.parametrize(
+    "fmt, magic", [("png", b"\x89PNG"), ("svg", b"<svg"), ("pdf", b"%PDF")]
+)
+def test_chart_bytes_render_offline(fmt, magic):
+    data = export.chart_bytes(bar_chart(TABLE, title="Part en difficulté"), fmt)
+    assert data.startswith(magic) and len(data) > 1000
+
+
+def test_svg_uses_french_number_format():
+    svg = export.chart_bytes(bar_chart(TABLE), "svg").decode()
+    assert "20\u00a0%" in svg and "Fiabilité" in svg
+
+
+def test_chart_spec_fixes_container_width():
+    assert export.chart_spec(bar_chart(TABLE), width=500)["width"] == 500
+
+
+def test_unknown_chart_format():
+    with pytest.raises(ValueError):
+        export.chart_bytes(bar_chart(TABLE), "gif")

@@ -1,0 +1,80 @@
+import json
+import math
+
+import pytest
+
+from observatoire.viz import maps
+from observatoire.viz.legend import FRAGILE_OUTLINE, WITHHELD_COLOUR, hex_to_rgb
+
+
+@pytest.fixture()
+def figures(commune_estimates, commune_geometry):
+    return maps.area_figures(commune_estimates, commune_geometry, "commune")
+
+
+def _deck_json(figures, geometry, communes):
+    return json.loads(maps.choropleth(figures, geometry, labels=communes).to_json())
+
+
+def test_area_figures_cover_every_area_and_hide_withheld(figures):
+    assert len(figures) == 28
+    rows = figures.set_index("code")
+    withheld = rows.loc["33522"]
+    assert withheld["flag"] == "withheld" and math.isnan(withheld["estimate"])
+    assert withheld["estimate_fr"] == "donnée non diffusée" and withheld["interval_fr"] == "–"
+    assert withheld["n_unweighted"] == 226  # the n stays visible
+    assert rows.loc["33550", "flag"] == "missing" and rows.loc["33550", "estimate_fr"] == "aucune estimation"
+    assert rows.loc["33519", "flag_fr"] == "fragile"
+    assert rows.loc["33003", "estimate_fr"] == "10,0\u00a0%"
+    assert rows.loc["33003", "interval_fr"] == "[7,0\u00a0;\u00a013,0]"
+
+
+def test_choropleth_has_no_basemap_nor_outside_address(figures, commune_geometry, communes):
+    deck = maps.choropleth(figures, commune_geometry, labels=communes)
+    text = deck.to_json()
+    assert "http" not in text and "mapbox" not in text.lower() and "carto" not in text.lower()
+    spec = json.loads(text)
+    assert "mapProvider" not in spec and spec["mapStyle"] == "__MAP_STYLE__"  # pydeck's 'no map' sentinel
+
+
+def test_choropleth_colours_withheld_grey_and_outlines_fragile(figures, commune_geometry, communes):
+    spec = _deck_json(figures, commune_geometry, communes)
+    layers = {layer["id"]: layer for layer in spec["layers"]}
+    fills = {f["properties"]["name"]: f["properties"]["fill"][:3] for f in layers["areas"]["data"]["features"]}
+    grey = list(hex_to_rgb(WITHHELD_COLOUR))
+    assert fills["Talence"] == grey and fills["Villenave-d'Ornon"] == grey
+    assert sum(colour == grey for colour in fills.values()) == 2
+    assert {p["name"] for p in layers["fragile"]["data"]} == {"Le Taillan-Médoc"}
+    assert layers["fragile"]["getColor"][:3] == list(hex_to_rgb(FRAGILE_OUTLINE))
+    assert layers["fragile"]["extensions"] == [{"@@type": "PathStyleExtension", "dash": True}]
+
+
+def test_text_layer_handles_accents_and_tooltip_is_french(figures, commune_geometry, communes):
+    deck = maps.choropleth(figures, commune_geometry, labels=communes)
+    names = next(layer for layer in json.loads(deck.to_json())["layers"] if layer["id"] == "names")
+    assert names["characterSet"] == "auto"
+    assert "Mérignac" in {row["nom"] for row in names["data"]}
+    html = deck._tooltip["html"]
+    for word in ("Estimation", "IC à 95 %", "Effectif (n)", "Fiabilité", "{interval_fr}", "{n_fr}"):
+        assert word in html
+
+
+def test_view_fits_the_territory(figures, commune_geometry):
+    view = json.loads(maps.choropleth(figures, commune_geometry).to_json())["initialViewState"]
+    assert 44.8 < view["latitude"] < 45.0 and -0.75 < view["longitude"] < -0.55 and 9 < view["zoom"] < 11
+
+
+def test_iris_level_maps_all_277_areas(commune_estimates):
+    geometry = maps.load_geometry("iris")
+    figures = maps.area_figures(commune_estimates.iloc[0:0], geometry, "iris")
+    assert len(figures) == 277 and set(figures["flag"]) == {"missing"}
+    deck = json.loads(maps.choropleth(figures, geometry).to_json())
+    assert len(deck["layers"][0]["data"]["features"]) == 277
+
+
+def test_text_alternative_names_extremes_and_counts(figures):
+    text = maps.text_alternative(figures, "part en difficulté", "commune")
+    assert "par commune (28 territoires)" in text
+    assert "la plus basse : Ambarès-et-Lagrave (10,0\u00a0%)" in text
+    assert "la plus haute : Le Taillan-Médoc (35,0\u00a0%)" in text
+    assert "1 territoire(s) : estimation fragile" in text and "1 territoire(s) : donnée non diffusée" in text
