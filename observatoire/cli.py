@@ -20,7 +20,28 @@ COMMAND_MODULES = (
     "template",
     "import_values",
     "estimate",
+    "site",
+    "quartiers",
 )
+
+
+# argparse looks its messages up through gettext at call time: answer in French.
+_ARGPARSE_FR = {
+    "usage: ": "utilisation : ",
+    "options": "options",
+    "positional arguments": "arguments positionnels",
+    "show this help message and exit": "afficher cette aide et quitter",
+    "the following arguments are required: %s": "arguments obligatoires manquants : %s",
+    "unrecognized arguments: %s": "arguments non reconnus : %s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "choix invalide : %(value)r (valeurs possibles : %(choices)s)",
+    "invalid %(type)s value: %(value)r": "valeur invalide (%(type)s) : %(value)r",
+    "expected one argument": "une valeur est attendue",
+    "argument %(argument_name)s: %(message)s": "argument %(argument_name)s : %(message)s",
+    "ambiguous option: %(option)s could match %(matches)s": "option ambiguë : %(option)s peut désigner %(matches)s",
+    "not allowed with argument %s": "incompatible avec l'argument %s",
+    "one of the arguments %s is required": "l'un des arguments %s est obligatoire",
+}
+argparse._ = lambda message: _ARGPARSE_FR.get(message, message)
 
 
 class _FrenchParser(argparse.ArgumentParser):

@@ -18,10 +18,14 @@ from typing import Any
 import pandas as pd
 
 from observatoire import settings as settings_mod
-from observatoire.paths import DEMO_DIR, SURVEY_DIR
+from observatoire.indicators import Catalog, assess_progress, load_catalog, load_values, merge_values
+from observatoire.indicators.derived import survey_values
+from observatoire.indicators.values import DEFAULT_VALUES
+from observatoire.paths import DEMO_DIR, INDICATORS_YAML, SURVEY_DIR
 from observatoire.readers import read_table
 from observatoire.stats import COLUMNS, Design, compare, design_from_spec, estimate, weight_diagnostics
 from observatoire.survey_spec import SurveySpec, derive, load_spec
+from observatoire.targeting import DEMO_COVARIATES, area_estimates, load_covariates
 from observatoire.validation import ValidationReport, validate_survey
 
 SAMPLE_COUNT_COLUMNS = ("wave", "commune", "n")
@@ -30,6 +34,8 @@ ESTIMATE_COLUMNS = ("wave", *COLUMNS)
 BREAKDOWNS = ("overall", "commune", "age_band", "sex", "diploma")
 # Derived indicators are also estimated by IRIS (maps, small-area models).
 SMALL_AREA = "iris"
+# The three shares the home page leads with (latest wave, whole population).
+HEADLINE = ("in_difficulty", "no_home_internet", "low_digital_skills")
 # Columns that define groups or the design, hence not offered as questions.
 NOT_QUESTIONS = frozenset({"wave", "commune", "iris", "sex", "age_band", "diploma"})
 WEIGHTING_COLUMNS = (
@@ -47,6 +53,9 @@ class Inputs:
     content: bytes | None = None
     is_demo: bool = False
     survey_dir: Path = SURVEY_DIR
+    covariates: Path = DEMO_COVARIATES  # area covariates per IRIS (small-area model)
+    indicators: Path = INDICATORS_YAML
+    indicator_values: Path = DEFAULT_VALUES
 
     @classmethod
     def demo(cls) -> Inputs:
@@ -58,7 +67,8 @@ class Inputs:
 
     def files(self) -> list[Path]:
         """Every file the run reads besides the survey microdata (for the fingerprint)."""
-        return sorted(p for p in self.survey_dir.rglob("*") if p.is_file())
+        survey_files = (p for p in self.survey_dir.rglob("*") if p.is_file())
+        return sorted({*survey_files, self.covariates, self.indicators, self.indicator_values})
 
     def fingerprint(self) -> str:
         """SHA-256 of the content of every input, in a fixed order."""
@@ -83,6 +93,10 @@ class Results:
     - `weighting`: weight diagnostics per wave (`WEIGHTING_COLUMNS`).
     - `estimates`: `ESTIMATE_COLUMNS`, the derived indicators (share of level 1) by wave and by
       every breakdown of `BREAKDOWNS` and IRIS; other questions: `question_estimates`.
+    - `catalog`, `indicator_values` (long table: the values file, its survey indicators recomputed
+      from this survey) and `progress` (one row per indicator, `assess_progress`).
+    - `areas`: small-area estimates, counts and fragility index per IRIS for the latest wave
+      (`targeting.area_estimates`; rank them with `targeting.rank_areas`).
     """
 
     source: str
@@ -96,6 +110,10 @@ class Results:
     design: Design | None
     weighting: pd.DataFrame
     estimates: pd.DataFrame
+    catalog: Catalog
+    indicator_values: pd.DataFrame
+    progress: pd.DataFrame
+    areas: pd.DataFrame
 
     @property
     def waves(self) -> list[int]:
@@ -103,23 +121,29 @@ class Results:
 
 
 def run(inputs: Inputs, settings: Mapping[str, Any] | None = None) -> Results:
-    values = settings_mod.resolve(settings)
+    settings_values = settings_mod.resolve(settings)
     spec = load_spec(inputs.survey_dir)
     report = validate_survey(read_table(inputs.survey, value_labels=spec.labels_fr, content=inputs.content), spec)
     sample = derive(report.data, spec) if report.ok else pd.DataFrame(columns=[*spec.columns, *spec.derived])
     design = design_from_spec(sample, spec) if report.ok else None
+    catalog = load_catalog(inputs.indicators)
+    values = indicator_values(catalog, load_values(inputs.indicator_values, catalog), design, spec)
     return Results(
         source=inputs.survey.name,
         fingerprint=inputs.fingerprint(),
         is_demo=inputs.is_demo,
-        settings=values,
+        settings=settings_values,
         spec=spec,
         validation=dataclasses.replace(report, data=None),
         sample=sample,
         sample_counts=sample_counts(sample, spec),
         design=design,
         weighting=weighting(design, spec),
-        estimates=indicator_estimates(design, spec, values),
+        estimates=indicator_estimates(design, spec, settings_values),
+        catalog=catalog,
+        indicator_values=values,
+        progress=assess_progress(catalog, values),
+        areas=small_areas(design, load_covariates(inputs.covariates), spec),
     )
 
 
@@ -128,6 +152,24 @@ def sample_counts(sample: pd.DataFrame, spec: SurveySpec) -> pd.DataFrame:
     keys = [spec.design.wave, "commune"]
     counts = sample.groupby(keys, observed=True).size().reset_index(name="n")
     return counts.rename(columns={spec.design.wave: "wave"})[list(SAMPLE_COUNT_COLUMNS)]
+
+
+def indicator_values(catalog: Catalog, stored: pd.DataFrame, design: Design | None, spec: SurveySpec) -> pd.DataFrame:
+    """The stored values, with the survey indicators' rows replaced by this survey's estimates
+    (none when the survey file is invalid: its stored figures belong to another survey)."""
+    from_survey = {ind.id for ind in catalog.indicators if ind.source.type == "survey"}
+    others = stored[~stored["indicator"].isin(from_survey)]
+    if design is None:
+        return others
+    return merge_values(others, survey_values(catalog, design.data, spec, design=design))
+
+
+def small_areas(design: Design | None, covariates: pd.DataFrame, spec: SurveySpec) -> pd.DataFrame:
+    """Small-area table of the latest wave (empty without a valid survey)."""
+    if design is None:
+        return pd.DataFrame()
+    latest = design.data[spec.design.wave].max()
+    return area_estimates(design, covariates, latest).areas
 
 
 def survey_variables(spec: SurveySpec) -> list[str]:
@@ -187,6 +229,15 @@ def by_wave(design: Design, variable: str, breakdown: str, spec: SurveySpec, set
     out = table.assign(domain_type=breakdown, domain=parts[1] if breakdown != "overall" else None)
     out.insert(0, "wave", parts[0].astype("int64"))
     return out
+
+
+def headline(results: Results) -> pd.DataFrame:
+    """Overall rows of the latest wave for the `HEADLINE` indicators (those present), in that order."""
+    rows = results.estimates
+    if rows.empty:
+        return rows
+    latest = rows[(rows["domain_type"] == "overall") & (rows["wave"] == rows["wave"].max())]
+    return latest.set_index("variable").reindex([v for v in HEADLINE if v in set(latest["variable"])]).reset_index()
 
 
 def compare_groups(results: Results, variable: str, level: Any, breakdown: str, first: Any, second: Any, wave: int | None = None) -> pd.DataFrame:

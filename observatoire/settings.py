@@ -73,6 +73,15 @@ SETTINGS: dict[str, Setting] = {
             ("logit", "beta", "wilson", "wald", "wald_t"),
         ),
         Setting(
+            "logit_fit",
+            "weighted_mean",
+            "Intervalle logit des proportions : weighted_mean = centré sur la proportion pondérée "
+            "(formule de svyciprop) ; r_glm = reproduit aussi l'ajustement glm itératif de R, y "
+            "compris ses défauts (sur un plan calé, un petit domaine peut faire diverger glm et "
+            "donner une proportion nulle) — réservé à la comparaison avec R (cas de référence).",
+            ("weighted_mean", "r_glm"),
+        ),
+        Setting(
             "ci_method_mean",
             "wald_t",
             "Méthode d'intervalle par défaut pour les moyennes, totaux et ratios : wald_t (Student "

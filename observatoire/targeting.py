@@ -15,15 +15,22 @@ correctly in one click, and XLSX; both as bytes (no file written), keys as in `L
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from observatoire.errors import UserError
 from observatoire.export import csv_bytes, xlsx_bytes
-from observatoire.fragility import COMPONENT_COLUMNS, deciles
+from observatoire.fragility import COMPONENT_COLUMNS, deciles, fragility_index
+from observatoire.geo import load_communes, load_iris
+from observatoire.paths import DEMO_DIR
+from observatoire.readers import read_table
 from observatoire.settings import SETTINGS
+from observatoire.stats import Design, estimate
+from observatoire.stats.small_area import ProportionEstimates, fit_proportions
 
 BY = ("share", "count", "index")
 BY_LABELS_FR = {
@@ -31,9 +38,24 @@ BY_LABELS_FR = {
     "count": "nombre estimé de personnes en difficulté (part × population de 15 ans et plus)",
     "index": "indice de fragilité numérique (inspiré de l'IFN)",
 }
+DEFAULT_TOP = 20
 DEFAULT_SEED = 20_260_101
 DEFAULT_DRAWS = 4000
 OUTLIER_RESIDUAL = 2.5
+
+DEMO_COVARIATES = DEMO_DIR / "iris_covariates.csv"
+# Area covariates file (one row per IRIS): identifiers, populations, then the model covariates.
+IDENTIFIERS = ("iris", "commune")
+POPULATIONS = ("population", "population_15plus")
+MODEL_COVARIATES = (
+    "share_65plus",
+    "share_no_diploma",
+    "poverty_rate",
+    "share_single_person",
+    "unemployment_rate",
+    "thd_non_coverage",
+    "mobile_non_coverage",
+)
 
 # Stable keys of the ranked list (CSV/XLSX headers, JSON keys), with their French meaning.
 LIST_COLUMNS = {
@@ -54,11 +76,12 @@ LIST_COLUMNS = {
     "population_15plus": "population de 15 ans et plus",
     "count": "nombre estimé de personnes en difficulté (part × population de 15 ans et plus)",
     "fragility_index": "indice de fragilité numérique, de 1 à 10 (10 = le plus fragile)",
-    "flag": "signalements, séparés par « ; » (ok si aucun)",
+    "flag": "signalements, séparés par des virgules (ok si aucun)",
 }
 FLAGS_FR = {
     "synthetic": "synthétique (aucun répondant)",
     "small_n": "petit échantillon",
+    "same_answer": "réponses toutes identiques",
     "smoothed": "variance lissée",
     "outlier": "résidu atypique",
 }
@@ -140,6 +163,7 @@ def simulate_ranks(
 
 def _flags(areas: pd.DataFrame) -> list[list[str]]:
     small_n = SETTINGS["reliability_fragile_n"].default
+    withhold_n = SETTINGS["reliability_withhold_n"].default
     flags = []
     for row in areas.itertuples(index=False):
         found = []
@@ -147,7 +171,9 @@ def _flags(areas: pd.DataFrame) -> list[list[str]]:
             found.append(FLAGS_FR["synthetic"])
         elif row.n_unweighted < small_n:
             found.append(f"{FLAGS_FR['small_n']} (n < {small_n})")
-        if row.variance_smoothed and row.n_unweighted > 0:
+        if row.n_unweighted >= withhold_n and row.direct in (0.0, 1.0):  # below: would disclose it
+            found.append(FLAGS_FR["same_answer"])
+        elif row.variance_smoothed and row.n_unweighted >= small_n:
             found.append(FLAGS_FR["smoothed"])
         if abs(row.std_residual) > OUTLIER_RESIDUAL:
             found.append(FLAGS_FR["outlier"])
@@ -159,7 +185,7 @@ def rank_areas(
     areas: pd.DataFrame,
     by: str = "share",
     *,
-    top: int | None = 20,
+    top: int | None = DEFAULT_TOP,
     k: int | None = None,
     commune: str | None = None,
     n_draws: int = DEFAULT_DRAWS,
@@ -170,8 +196,9 @@ def rank_areas(
     `areas`: one row per IRIS with commune, commune_name, iris, iris_name, population_15plus,
     the small-area columns (n_unweighted, direct, estimate, ci_low, ci_high, method, theta,
     theta_mse, variance_smoothed, std_residual) and the fragility components and index.
-    `commune` keeps the IRIS of one commune (ranked among themselves). `k` (default: `top`)
-    is the size of the "top k" whose probability is reported; `top` truncates the list.
+    `commune` keeps the IRIS of one commune (ranked among themselves). `k` (default: `top`,
+    or 20) is the size of the "top k" whose probability is reported; `top` truncates the list
+    (None: every IRIS).
     """
     mask = np.ones(len(areas), dtype=bool)
     if commune is not None:
@@ -182,24 +209,28 @@ def rank_areas(
                 "Donnez un code Insee de commune à 5 caractères de la métropole (ex. 33063 pour Bordeaux).",
             )
     ranks = simulate_ranks(areas, by, mask, n_draws=n_draws, seed=seed)
-    k = min(k or top or int(mask.sum()), int(mask.sum()))
+    k = min(k or top or DEFAULT_TOP, int(mask.sum()))
     low, high = ranks.interval()
     chosen = areas.loc[mask].copy()
+    flags = _flags(chosen)  # before the direct values of small IRIS are blanked
     withhold_n = SETTINGS["reliability_withhold_n"].default
     chosen["direct"] = chosen["direct"].where(chosen["n_unweighted"] >= withhold_n)
     chosen["count"] = chosen["estimate"] * chosen["population_15plus"]
     chosen["rank"], chosen["rank_low"], chosen["rank_high"] = ranks.point, low, high
     chosen["p_top_k"] = ranks.p_top(k)
-    flags = _flags(chosen)
-    chosen["flag"] = ["; ".join(f) if f else "ok" for f in flags]
+    chosen["flag"] = [", ".join(f) if f else "ok" for f in flags]
     chosen["flags"] = flags
     chosen = chosen.sort_values("rank", kind="stable")[list(LIST_COLUMNS) + ["flags"]]
     chosen.attrs.update({"by": by, "k": k, "n_draws": n_draws, "seed": seed, "commune": commune})
     return (chosen.head(top) if top else chosen).reset_index(drop=True)
 
 
-def _export_table(ranked: pd.DataFrame) -> pd.DataFrame:
-    return ranked[list(LIST_COLUMNS)]
+ROUNDING = {"p_top_k": 3, "direct": 4, "estimate": 4, "ci_low": 4, "ci_high": 4, "count": 0, "fragility_index": 2}
+
+
+def export_table(ranked: pd.DataFrame) -> pd.DataFrame:
+    """The list as exported (CSV, XLSX, JSON): `LIST_COLUMNS`, figures rounded as published."""
+    return ranked[list(LIST_COLUMNS)].round(ROUNDING)
 
 
 def _notes(ranked: pd.DataFrame) -> list[str]:
@@ -217,13 +248,113 @@ def _notes(ranked: pd.DataFrame) -> list[str]:
 
 def list_csv(ranked: pd.DataFrame) -> bytes:
     """The ranked list as CSV bytes (`;`, decimal comma, UTF-8 with BOM)."""
-    return csv_bytes(_export_table(ranked))
+    return csv_bytes(export_table(ranked))
 
 
 def list_xlsx(ranked: pd.DataFrame) -> bytes:
     """The ranked list as an XLSX workbook (a « Lisez-moi » sheet, then the list)."""
     return xlsx_bytes(
-        {"Quartiers": _export_table(ranked)},
+        {"Quartiers": export_table(ranked)},
         notes=_notes(ranked),
         percent_columns=("direct", "estimate", "ci_low", "ci_high", "p_top_k"),
+    )
+
+
+# --- inputs: area covariates, direct estimates, model, index -------------------------------
+
+
+def load_covariates(path: str | Path = DEMO_COVARIATES, content: bytes | None = None) -> pd.DataFrame:
+    """The area covariates file (CSV `;` or `,`, UTF-8 or Windows-1252, or XLSX), indexed by IRIS.
+
+    Columns: iris (9 characters), commune (5), population, population_15plus, then the shares
+    of `MODEL_COVARIATES` in [0, 1] (decimal point or comma). Empty cells are kept as missing:
+    the model names the IRIS and the column if it needs them.
+    """
+    frame = read_table(path, content=content).frame
+    missing = [c for c in (*IDENTIFIERS, *POPULATIONS, *MODEL_COVARIATES) if c not in frame.columns]
+    if missing:
+        raise UserError(
+            f"Colonne(s) absente(s) du fichier des covariables : {', '.join(missing)}.",
+            "Colonnes attendues : " + ", ".join((*IDENTIFIERS, *POPULATIONS, *MODEL_COVARIATES)) + ".",
+        )
+    table = pd.DataFrame({c: frame[c].str.strip() for c in IDENTIFIERS})
+    bad = ~table["iris"].str.fullmatch(r"\d[\dAB]\d{7}") | (table["iris"].str[:5] != table["commune"])
+    _refuse(bad, table["iris"], "code IRIS invalide (9 caractères commençant par le code de sa commune)")
+    _refuse(table["iris"].duplicated(), table["iris"], "code IRIS en double")
+    for column in (*POPULATIONS, *MODEL_COVARIATES):
+        text = frame[column].str.strip().str.replace(",", ".", regex=False).replace("", np.nan)
+        values = pd.to_numeric(text, errors="coerce")
+        _refuse(values.isna() & text.notna(), table["iris"], f"valeur non numérique dans « {column} »")
+        limit = np.inf if column in POPULATIONS else 1.0
+        _refuse((values < 0) | (values > limit), table["iris"], f"valeur hors de [0 ; {limit:g}] dans « {column} »")
+        table[column] = values
+    return table.set_index("iris")
+
+
+def _refuse(bad: pd.Series, iris: pd.Series, what: str) -> None:
+    if bad.any():
+        rows = ", ".join(f"ligne {i + 2} ({iris.iloc[i]})" for i in np.flatnonzero(bad.to_numpy())[:5])
+        raise UserError(f"Fichier des covariables : {what} — {rows}.", "Corrigez ces lignes puis relancez.")
+
+
+def direct_estimates(design: Design, wave, variable: str = "in_difficulty", by: str = "iris") -> pd.DataFrame:
+    """Direct (design-based) shares by area for one wave, from the calibrated design.
+
+    Reliability rules are not applied: small areas are inputs of the model, and the direct
+    values of IRIS below the publication threshold are blanked later, in the list.
+    """
+    table = estimate(design.subset_wave(wave), variable, "proportion", level=1, by=by, reliability=False)
+    return table.set_index(table["domain"].astype(str))[["estimate", "se", "n_unweighted"]]
+
+
+@dataclass(frozen=True)
+class AreaEstimates:
+    """Everything the neighbourhood list needs, one row per IRIS (`areas`), and the model."""
+
+    wave: int
+    areas: pd.DataFrame
+    model: ProportionEstimates
+
+
+def area_estimates(design: Design, covariates: pd.DataFrame, wave, *, variable: str = "in_difficulty") -> AreaEstimates:
+    """Small-area shares, counts and fragility index for every IRIS of `covariates`."""
+    model = fit_proportions(direct_estimates(design, wave, variable), covariates[list(MODEL_COVARIATES)])
+    table = model.table.set_index("area")
+    names = load_iris().set_index("code_iris").reindex(covariates.index)
+    communes = load_communes().set_index("code")["nom"]
+    areas = table.assign(
+        iris=covariates.index,
+        iris_name=names["nom_iris"].fillna("").to_numpy(),
+        commune=covariates["commune"],
+        commune_name=covariates["commune"].map(communes).fillna("").to_numpy(),
+        population_15plus=covariates["population_15plus"],
+    )
+    indicators = covariates.assign(share_in_difficulty=areas["estimate"])
+    areas = areas.join(fragility_index(indicators)[["fragility_index", "fragility_rank"]])
+    for column in COMPONENT_COLUMNS:
+        areas[column] = indicators[column]
+    return AreaEstimates(wave=int(wave), areas=areas.reset_index(drop=True), model=model)
+
+
+def commune_covariates(covariates: pd.DataFrame) -> pd.DataFrame:
+    """Commune-level covariates: populations summed, shares averaged with population weights."""
+    weights = covariates["population"]
+    shares = covariates[list(MODEL_COVARIATES)].mul(weights, axis=0).groupby(covariates["commune"]).sum()
+    totals = covariates.groupby("commune")[list(POPULATIONS)].sum()
+    return totals.join(shares.div(totals["population"], axis=0))
+
+
+def commune_estimates(design: Design, covariates: pd.DataFrame, wave, *, variable: str = "in_difficulty") -> pd.DataFrame:
+    """Shares (Fay–Herriot over the communes) and fragility index by commune, one row each."""
+    by_commune = commune_covariates(covariates)
+    model = fit_proportions(direct_estimates(design, wave, variable, by="commune"), by_commune[list(MODEL_COVARIATES)])
+    table = model.table.set_index("area")
+    index = fragility_index(by_commune.assign(share_in_difficulty=table["estimate"]))
+    names = load_communes().set_index("code")["nom"]
+    return (
+        table[["n_unweighted", "direct", "estimate", "ci_low", "ci_high", "method"]]
+        .join(index)
+        .assign(commune_name=lambda t: t.index.map(names))
+        .rename_axis("commune")
+        .reset_index()
     )

@@ -3,11 +3,36 @@
 import streamlit as st
 
 from observatoire.formatting import fmt_number
-from observatoire.ui import labels, loaders
-from observatoire.ui.tables import sample_table
+from observatoire.pipeline import headline
+from observatoire.ui import components, labels, loaders
+from observatoire.ui.tables import sample_table, status_counts
 
 results = loaders.current_results()
+spec = results.spec
 st.title("Observatoire du numérique — Accueil")
+st.markdown(
+    "Inégalités d'accès et d'usage du numérique des habitants de la métropole, mesurées par enquête, "
+    "et suivi des engagements pour un numérique responsable. Chaque chiffre est donné avec son "
+    "intervalle de confiance à 95 % et le nombre de répondants sur lequel il repose."
+)
+
+figures = headline(results)
+if figures.empty:
+    st.info("Aucun chiffre clé : l'enquête chargée ne contient aucune réponse exploitable.")
+else:
+    st.header(f"Chiffres clés — vague {int(figures['wave'].iloc[0])}")
+    for column, row in zip(st.columns(len(figures)), figures.to_dict("records")):
+        with column:
+            components.figure_card(row, labels.variable_label(spec, row["variable"]), help=spec.derived[row["variable"]].description_fr)
+
+st.header("Engagements numérique responsable")
+progress = results.progress
+illustrative = int(progress["illustrative"].sum())
+st.markdown(
+    f"Où en sont les {len(progress)} engagements à l'horizon 2026, d'après la dernière valeur connue de leur "
+    f"indicateur ({illustrative} sont des exemples illustratifs, signalés comme tels). Détail page « Engagements »."
+)
+st.table(status_counts(progress))
 
 st.header("L'échantillon")
 report = results.validation

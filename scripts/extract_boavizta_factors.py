@@ -98,12 +98,36 @@ def rows() -> list[dict[str, object]]:
     return out
 
 
+def check(extracted: list[dict[str, object]]) -> None:
+    """Compare with boaviztapi's own computation for one year of use in France (laptop, desktop, monitor)."""
+    import asyncio
+
+    from boaviztapi.dto.device.user_terminal import Desktop, Laptop, Monitor
+    from boaviztapi.dto.usage.usage import Usage
+    from boaviztapi.routers.peripheral_router import monitor_impact_from_configuration
+    from boaviztapi.routers.terminal_router import desktop_impact_from_configuration, laptop_impact_from_configuration
+
+    calls = {"laptop": (laptop_impact_from_configuration, Laptop), "desktop": (desktop_impact_from_configuration, Desktop),
+             "monitor": (monitor_impact_from_configuration, Monitor)}
+    by_category = {row["category"]: row for row in extracted}
+    for category, (call, dto) in calls.items():
+        row = by_category[category]
+        result = asyncio.run(call(dto(usage=Usage(usage_location=COUNTRY)), verbose=False, duration=HOURS_PER_YEAR,
+                                  archetype=row["boavizta_archetype"], criteria=["gwp"]))
+        gwp = result["impacts"]["gwp"]
+        print(f"  {category}: fabrication/an {row['annual_embodied_kgco2e']} (boaviztapi {gwp['embedded']['value']}), "
+              f"usage/an {row['annual_use_kgco2e']} (boaviztapi {gwp['use']['value']}, arrondi par l'API)")
+
+
 def main() -> None:
+    extracted = rows()
     with open(OUT, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows())
+        writer.writerows(extracted)
     print(f"{OUT}: {len(CATEGORIES)} catégories (boaviztapi {VERSION}, mix électrique {COUNTRY})")
+    print("Contrôle par le calcul de boaviztapi (kg CO2e pour un an) :")
+    check(extracted)
 
 
 if __name__ == "__main__":

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from observatoire.commands.progress import add_catalog_arguments
 from observatoire.indicators.catalog import load_catalog
-from observatoire.indicators.values import DEFAULT_HISTORY, DEFAULT_VALUES, empty_values, load_values
+from observatoire.indicators.values import DEFAULT_HISTORY, empty_values, load_values
 from observatoire.indicators.workbook import STATUS_FR, apply_import, fmt_plain, plan_changes, read_workbook
-from observatoire.paths import INDICATORS_YAML
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,10 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("workbook", metavar="CLASSEUR.xlsx", help="classeur produit par « observatoire template »")
     parser.add_argument("--dry-run", action="store_true", help="montrer les changements sans rien écrire")
     parser.add_argument("--yes", action="store_true", help="enregistrer sans demander de confirmation")
-    parser.add_argument("--catalog", metavar="FICHIER.yaml", default=str(INDICATORS_YAML),
-                        help="catalogue des indicateurs (défaut : indicators.yaml du projet)")
-    parser.add_argument("--values", metavar="FICHIER.csv", default=str(DEFAULT_VALUES),
-                        help="table des valeurs à mettre à jour (défaut : data/indicators/values.csv)")
+    add_catalog_arguments(parser, "table des valeurs à mettre à jour")
     parser.add_argument("--history", metavar="FICHIER.csv", default=None,
                         help="historique des modifications (défaut : history.csv à côté de la table des valeurs)")
     parser.set_defaults(func=run)

@@ -28,12 +28,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="progression des indicateurs vers leur cible 2026 (méthode Open SDG)",
         description="Évalue chaque indicateur (statut, ratio des rythmes, projection linéaire à 2026).",
     )
+    add_catalog_arguments(parser, "table des valeurs")
+    parser.add_argument("--json", action="store_true", help="écrire toutes les composantes en JSON")
+    parser.set_defaults(func=run)
+
+
+def add_catalog_arguments(parser: argparse.ArgumentParser, values_help: str) -> None:
+    """--catalog and --values, shared by the indicator commands (defaults: the project's files)."""
     parser.add_argument("--catalog", metavar="FICHIER.yaml", default=str(INDICATORS_YAML),
                         help="catalogue des indicateurs (défaut : indicators.yaml du projet)")
     parser.add_argument("--values", metavar="FICHIER.csv", default=str(DEFAULT_VALUES),
-                        help="table des valeurs (défaut : data/indicators/values.csv)")
-    parser.add_argument("--json", action="store_true", help="écrire toutes les composantes en JSON")
-    parser.set_defaults(func=run)
+                        help=f"{values_help} (défaut : data/indicators/values.csv)")
 
 
 def _clean(value):

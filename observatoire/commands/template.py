@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from observatoire.commands.progress import add_catalog_arguments
 from observatoire.errors import UserError
 from observatoire.indicators.catalog import load_catalog
-from observatoire.indicators.values import DEFAULT_VALUES, load_values
+from observatoire.indicators.values import load_values
 from observatoire.indicators.workbook import write_template
-from observatoire.paths import INDICATORS_YAML
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -23,10 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Écrit un classeur .xlsx de saisie : consignes, listes déroulantes et valeurs déjà connues.",
     )
     parser.add_argument("--out", required=True, metavar="FICHIER.xlsx", help="classeur à écrire")
-    parser.add_argument("--catalog", metavar="FICHIER.yaml", default=str(INDICATORS_YAML),
-                        help="catalogue des indicateurs (défaut : indicators.yaml du projet)")
-    parser.add_argument("--values", metavar="FICHIER.csv", default=str(DEFAULT_VALUES),
-                        help="valeurs déjà connues (défaut : data/indicators/values.csv)")
+    add_catalog_arguments(parser, "valeurs déjà connues")
     parser.add_argument("--force", action="store_true", help="remplacer le classeur s'il existe déjà")
     parser.set_defaults(func=run)
 

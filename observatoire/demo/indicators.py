@@ -48,11 +48,12 @@ def file_series(ind: Indicator, rng: np.random.Generator) -> pd.DataFrame:
     years = np.array([y for y in YEARS if y >= FIRST_YEAR.get(ind.id, YEARS[0])])
     if ind.id in BINARY:
         values = np.array(BINARY[ind.id], dtype=float)[-len(years):]
-    elif ind.direction == "band":
-        values = BAND_CENTRE[ind.id] + rng.normal(0, 1.5, len(years))
     else:
-        values = _trend(ind, years, PACE[ind.id]) * np.exp(rng.normal(0, 0.015, len(years)))
-        if ind.limit is not None and ind.unit_short == "%":
+        if ind.direction == "band":
+            values = BAND_CENTRE[ind.id] + rng.normal(0, 1.5, len(years))
+        else:
+            values = _trend(ind, years, PACE[ind.id]) * np.exp(rng.normal(0, 0.015, len(years)))
+        if ind.unit_short == "%":
             values = np.clip(values, 0, 100)
         values[years == ind.baseline.year] = ind.baseline.value  # the declared baseline is the data
     return pd.DataFrame({

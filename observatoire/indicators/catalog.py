@@ -169,7 +169,8 @@ _FR_ERRORS = {
 def _describe(error: dict) -> str:
     kind = error["type"]
     if kind == "literal_error":
-        return f"valeur « {error.get('input')} » non autorisée ({error['ctx']['expected']} attendu)"
+        expected = error["ctx"]["expected"].replace("'", "").replace(" or ", " ou ")
+        return f"valeur « {error.get('input')} » non autorisée (attendu : {expected})"
     if kind in ("greater_than_equal", "less_than_equal", "string_too_short"):
         return f"valeur « {error.get('input')} » hors limites"
     if kind == "value_error":
@@ -221,13 +222,15 @@ def field_docs(model: type[BaseModel] = Catalog, prefix: str = "") -> list[tuple
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
         docs.append((path, info.title, info.description))
-        for sub in _submodels(info.annotation):
-            docs.extend(field_docs(sub, f"{path}.{sub.__name__}." if _is_union(info.annotation) else f"{path}."))
+        subs = _submodels(info.annotation)
+        for sub in subs:
+            docs.extend(field_docs(sub, f"{path}[{_tag(sub)}]." if len(subs) > 1 else f"{path}."))
     return docs
 
 
-def _is_union(annotation) -> bool:
-    return len(_submodels(annotation)) > 1
+def _tag(model: type[BaseModel]) -> str:
+    """The discriminator value of a union member (its `type` literal)."""
+    return model.model_fields["type"].annotation.__args__[0]
 
 
 def _submodels(annotation) -> list[type[BaseModel]]:

@@ -88,17 +88,19 @@ def _scaled(value, scale: float) -> float | None:
     return None if value is None or pd.isna(value) else round(float(value) * scale, 4)
 
 
-def survey_values(catalog: Catalog, survey: pd.DataFrame, spec, source: str = "enquête") -> pd.DataFrame:
+def survey_values(catalog: Catalog, survey: pd.DataFrame, spec, source: str = "enquête", design=None) -> pd.DataFrame:
     """Rows for every `survey` indicator, one per wave, through `observatoire.stats`.
 
     The design comes from survey/design.yaml (each wave raked on the census margins and
     trimmed separately, `design_from_spec`); a domain is estimated with `by`, never by dropping
-    rows, so its variance stays right. Reliability rules of the engine apply.
+    rows, so its variance stays right. Reliability rules of the engine apply. `design`: the
+    calibrated design of `survey` when the caller already has it (pipeline.run).
     """
     from observatoire import stats  # imported here: file-only users do not need the engine
     from observatoire.survey_spec import derive
 
-    design = stats.design_from_spec(derive(survey, spec), spec)
+    if design is None:
+        design = stats.design_from_spec(derive(survey, spec), spec)
     rows: list[dict] = []
     for ind in catalog.indicators:
         if ind.source.type != "survey":

@@ -34,14 +34,19 @@ def one_of(*allowed: str) -> Callable[[str], str]:
     return parse
 
 
-def read_inventory(path: Path | str, columns: Mapping[str, Callable[[str], object]]) -> pd.DataFrame:
-    """Parse every column with its parser; all bad cells are reported together."""
-    table = read_table(path)
-    frame, name = table.frame, Path(path).name
+def read_columns(path: Path | str, columns) -> tuple[pd.DataFrame, str]:
+    """The file as text cells indexed by the line the user sees; missing columns are an error."""
+    frame, name = read_table(path).frame, Path(path).name
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         raise UserError(f"{name} : colonne(s) absente(s) : {', '.join(missing)}.",
-                        f"Colonnes attendues : {', '.join(columns)}.")
+                        f"Colonnes attendues : {', '.join(columns)} (voir le README).")
+    return frame, name
+
+
+def read_inventory(path: Path | str, columns: Mapping[str, Callable[[str], object]]) -> pd.DataFrame:
+    """Parse every column with its parser; all bad cells are reported together."""
+    frame, name = read_columns(path, columns)
     problems, records = [], []
     for line, row in frame.iterrows():
         record = {}

@@ -16,6 +16,7 @@ The key of a row is (indicator, year, geo_level, geo_code, breakdown).
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -24,8 +25,8 @@ import pandas as pd
 
 from observatoire.errors import UserError
 from observatoire.indicators.catalog import Catalog
+from observatoire.indicators.inventory import read_columns
 from observatoire.paths import INDICATOR_VALUES_DIR
-from observatoire.readers import read_table
 
 VALUE_COLUMNS = ("indicator", "year", "geo_level", "geo_code", "breakdown", "value", "ci_low", "ci_high",
                  "n_unweighted", "source", "status")
@@ -54,12 +55,15 @@ def normalise(frame: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(list(KEY_COLUMNS), kind="stable").reset_index(drop=True)
 
 
-def _parse_number(text: str) -> float | None:
+def parse_number(text: str) -> float | None:
     """'12.5' or '12,5' -> 12.5; '' -> None; anything else raises ValueError."""
-    text = text.strip().replace("\u00a0", "").replace(" ", "")
+    text = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if text == "":
         return None
-    return float(text.replace(",", "."))
+    number = float(text.replace(",", "."))
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
 
 
 def read_values(path: Path | str = DEFAULT_VALUES, catalog: Catalog | None = None) -> pd.DataFrame:
@@ -67,12 +71,7 @@ def read_values(path: Path | str = DEFAULT_VALUES, catalog: Catalog | None = Non
 
     Every problem is collected and reported at once, with the line and column the user sees.
     """
-    table = read_table(path)
-    frame, name = table.frame, Path(path).name
-    missing = [c for c in VALUE_COLUMNS if c not in frame.columns]
-    if missing:
-        raise UserError(f"{name} : colonne(s) absente(s) : {', '.join(missing)}.",
-                        f"Le fichier doit avoir les colonnes {', '.join(VALUE_COLUMNS)} (voir le README).")
+    frame, name = read_columns(path, VALUE_COLUMNS)
     problems: list[str] = []
     records = []
     for line, row in frame.iterrows():
@@ -101,7 +100,7 @@ def _parse_row(row: pd.Series, catalog: Catalog | None) -> tuple[dict, list[str]
         problems.append(f"colonne year : « {row['year']} » n'est pas une année")
     for col in (*NUMERIC_COLUMNS, "n_unweighted"):
         try:
-            record[col] = _parse_number(row[col])
+            record[col] = parse_number(row[col])
         except ValueError:
             problems.append(f"colonne {col} : « {row[col]} » n'est pas un nombre")
     if record["value"] is None and not any(p.startswith("colonne value") for p in problems):

@@ -14,6 +14,7 @@ import hashlib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
@@ -27,6 +28,7 @@ from observatoire.indicators.values import (
     VALUE_COLUMNS,
     merge_values,
     normalise,
+    parse_number,
     values_csv,
     write_atomic,
 )
@@ -74,14 +76,15 @@ def _file_indicators(catalog: Catalog) -> list[Indicator]:
     return [ind for ind in catalog.indicators if ind.source.type == "file"]
 
 
-def write_template(path: Path | str, catalog: Catalog, values: pd.DataFrame) -> Path:
-    """Write the input workbook (overwrites `path`; the caller checks it first)."""
+def write_template(path: Path | str | BinaryIO, catalog: Catalog, values: pd.DataFrame) -> Path | BinaryIO:
+    """Write the input workbook (overwrites `path`; the caller checks it first). `path` may be
+    a binary file object (the app's download button: nothing written to disk)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    path = Path(path)
+    path = Path(path) if isinstance(path, (str, Path)) else path
     wb = Workbook()
     info = wb.active
     info.title = INSTRUCTIONS_SHEET
@@ -150,11 +153,6 @@ def fmt_plain(value) -> str:
     return text.rstrip("0").rstrip(",") if "," in text else text
 
 
-def _number_text(text: str) -> float:
-    cleaned = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace(",", ".")
-    return float(cleaned)
-
-
 class _RowReader:
     """Parse one sheet row, collecting problems with their cell coordinates."""
 
@@ -190,7 +188,7 @@ class _RowReader:
             return None
         if isinstance(value, str):
             try:
-                value = _number_text(value)
+                value = parse_number(value)
             except ValueError:
                 self.problem(field, f"« {value} » n'est pas un nombre")
                 return None
@@ -250,7 +248,7 @@ def _parse_sheet(sheet, catalog: Catalog, file_name: str) -> pd.DataFrame:
         record = _parse_row(_RowReader(_filled(by_field, positions), row_number, problems), catalog, file_name)
         key = tuple(record[k] for k in KEY_COLUMNS)
         if key in seen:
-            problems.append(CellProblem(VALUES_SHEET, f"A{row_number}",
+            problems.append(CellProblem(VALUES_SHEET, f"{_letter(positions['indicator'])}{row_number}",
                                         f"même indicateur, année, territoire et ventilation qu'à la ligne {seen[key]}"))
         seen[key] = row_number
         records.append(record)
@@ -267,12 +265,15 @@ class _EmptyCell:
         self.column_letter = column_letter
 
 
-def _filled(by_field: dict, positions: dict[str, int]) -> dict:
-    """Read-only sheets yield placeholder cells without coordinates: give them their letter."""
+def _letter(position: int) -> str:
     from openpyxl.utils import get_column_letter
 
-    return {f: c if hasattr(c, "column_letter") else _EmptyCell(get_column_letter(positions[f] + 1))
-            for f, c in by_field.items()}
+    return get_column_letter(position + 1)
+
+
+def _filled(by_field: dict, positions: dict[str, int]) -> dict:
+    """Read-only sheets yield placeholder cells without coordinates: give them their letter."""
+    return {f: c if hasattr(c, "column_letter") else _EmptyCell(_letter(positions[f])) for f, c in by_field.items()}
 
 
 def _header_positions(header, problems: list[CellProblem]) -> dict[str, int]:

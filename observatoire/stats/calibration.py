@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
+from scipy import linalg, sparse
 
 from observatoire import settings as settings_mod
 from observatoire.errors import UserError
@@ -51,25 +52,41 @@ class CalibrationStep:
         terms = tuple(t.take(rows) for t in self.terms)
         return CalibrationStep(self.method, terms, self.design_weights[rows], self.weights[rows], self.margins)
 
+    @cached_property
+    def columns(self) -> np.ndarray:
+        """(rows x margins) column of X holding each row's indicator, one per margin."""
+        return indicator_columns(self.terms)
+
+    @property
+    def n_columns(self) -> int:
+        return sum(len(t.categories) for t in self.terms)
+
+    @cached_property
     def model_matrix(self) -> sparse.csr_matrix:
-        return model_matrix(self.terms)
+        return indicator_matrix(self.columns, self.n_columns)
 
-    def population(self) -> np.ndarray:
-        return np.concatenate([self.terms[0].totals] + [t.totals[1:] for t in self.terms[1:]])
+    @cached_property
+    def normal_inverse(self) -> np.ndarray:
+        """Pseudo-inverse of X'DX. X holds every category of every margin, so it is rank-deficient
+        (R's model.matrix drops one category per factor): the fitted values, hence the residuals,
+        are the same. Eigen-decomposition by scipy (numpy's threaded one stalls on busy cores)."""
+        x = self.model_matrix
+        gram = (x.T @ x.multiply(self.design_weights[:, None])).toarray()
+        values, vectors = linalg.eigh(gram)
+        keep = values > values.max() * 1e-12
+        return np.einsum("ik,jk->ij", vectors[:, keep] / values[keep], vectors[:, keep])
 
 
-def model_matrix(terms: tuple[Term, ...]) -> sparse.csr_matrix:
-    """Full-rank indicator matrix: every category of the first margin, then each other margin
-    without its first category (same column space as R's `~ a + b` with an intercept)."""
-    n = len(terms[0].codes)
-    rows, cols, offset = [], [], 0
-    for j, term in enumerate(terms):
-        keep = np.arange(n) if j == 0 else np.flatnonzero(term.codes > 0)
-        rows.append(keep)
-        cols.append(term.codes[keep] + offset - (0 if j == 0 else 1))
-        offset += len(term.categories) - (0 if j == 0 else 1)
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    return sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(n, offset))
+def indicator_columns(terms: tuple[Term, ...]) -> np.ndarray:
+    offsets = np.cumsum([0] + [len(t.categories) for t in terms[:-1]])
+    return np.stack([t.codes + off for t, off in zip(terms, offsets)], axis=1)
+
+
+def indicator_matrix(columns: np.ndarray, n_columns: int) -> sparse.csr_matrix:
+    """Sparse (rows x categories) indicators: exactly one 1 per row and margin."""
+    n, per_row = columns.shape
+    indptr = np.arange(0, n * per_row + 1, per_row)
+    return sparse.csr_matrix((np.ones(n * per_row), columns.ravel(), indptr), shape=(n, n_columns))
 
 
 # --- margins -> terms ---------------------------------------------------------------------------
@@ -226,8 +243,8 @@ def calibrate(
         raise UserError(f"Méthode de calage inconnue : « {method} ».", f"Choix : {', '.join(_DISTANCES)}.")
     epsilon, max_iter = _options(epsilon, max_iter)
     terms = build_terms(design, margins)
-    x = model_matrix(terms)
-    population = np.concatenate([terms[0].totals] + [t.totals[1:] for t in terms[1:]])
+    x = indicator_matrix(indicator_columns(terms), sum(len(t.categories) for t in terms))
+    population = np.concatenate([t.totals for t in terms])
     d = design.weights
     g_of, dg_of = _DISTANCES[method]
     eta = np.zeros(x.shape[1])

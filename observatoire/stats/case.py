@@ -25,6 +25,7 @@ from observatoire.stats.calibration import calibrate, trim
 from observatoire.stats.design import Design
 from observatoire.stats.estimators import estimate
 
+R_EMULATION = {"logit_fit": "r_glm"}  # reproduce svyciprop's glm fit, boundaries included
 OVERALL_DEFF_KINDS = ("mean", "total")  # expected.json gives deff for overall means/totals only
 
 
@@ -103,6 +104,7 @@ def run_case(path: str | Path) -> dict:
             by=request.get("by"),
             ci=request.get("ci"),
             denominator=request.get("denominator"),
+            settings=R_EMULATION,
             reliability=False,
         )
         entries.extend(_entry(request, row) for row in table.itertuples(index=False))

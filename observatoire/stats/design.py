@@ -89,6 +89,11 @@ class Design:
         return bool(self.calibrations)
 
     @cached_property
+    def cache(self) -> dict:
+        """Per-design memo for derived matrices (variance.py); the design itself never changes."""
+        return {}
+
+    @cached_property
     def psu_aggregator(self) -> sparse.csr_matrix | None:
         """(PSU x row) indicator matrix; None when each row is its own PSU."""
         if not self.clustered:

@@ -195,8 +195,11 @@ def domain_df(design: Design, domains: Domains) -> np.ndarray:
     dom = domains.codes[inside]
     h = len(design.strata_labels)
     strata = np.bincount(dom * h + design.strata[inside], minlength=m * h).reshape(m, h)
-    psu_keys = np.unique(dom * len(design.psu_stratum) + design.psu[inside])
-    psus = np.bincount(psu_keys // len(design.psu_stratum), minlength=m)
+    if design.clustered:
+        psu_keys = np.unique(dom * len(design.psu_stratum) + design.psu[inside])
+        psus = np.bincount(psu_keys // len(design.psu_stratum), minlength=m)
+    else:  # each row is a PSU
+        psus = np.bincount(dom, minlength=m)
     return (psus - (strata > 0).sum(axis=1)).astype(float)
 
 
@@ -223,7 +226,7 @@ def estimate(
     design_rows = np.full(m * j, design.n) if design.calibrated else np.tile(domain_rows, j)
     se = np.sqrt(lin.variance)
     point, logit_se = lin.estimate, None
-    if method == "logit" and kind == "proportion":  # R reports the glm fit's estimate
+    if method == "logit" and kind == "proportion" and values["logit_fit"] == "r_glm":
         point, logit_se = _svyglm_logit(design, lin, np.where(design.calibrated, design.n, domain_rows))
     interval = IntervalInput(point, se, df, design_rows, lin.kish_n, values["ci_level"], logit_se)
     low, high = confidence_interval(method, interval, kind == "proportion")

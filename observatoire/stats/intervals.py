@@ -57,9 +57,10 @@ def logit(x: IntervalInput):
     ok = _interior(p)
     q = np.where(ok, p, 0.5)
     se_logit = x.se / (q * (1 - q)) if x.logit_se is None else x.logit_se
-    half = wald_quantile(x.level, x.df) * se_logit
-    centre = special.logit(q)
-    low, high = r_expit(centre - half), r_expit(centre + half)
+    with np.errstate(invalid="ignore"):  # infinite quantile (df = 1) times se = 0: NaN, as R
+        half = wald_quantile(x.level, x.df) * se_logit
+        centre = special.logit(q)
+        low, high = r_expit(centre - half), r_expit(centre + half)
     return np.where(ok, low, np.nan), np.where(ok, high, np.nan)
 
 

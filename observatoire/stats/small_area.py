@@ -23,7 +23,7 @@ is infinite at p = 0 or 1, which is common with ~18 respondents per IRIS.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,6 @@ from scipy import stats as sps
 from observatoire.errors import UserError
 
 METHODS = ("REML", "ML", "AMRL")
-Z95 = float(sps.norm.ppf(0.975))
 
 
 @dataclass(frozen=True)
@@ -233,8 +232,9 @@ def _score_step(A, y, X, psi, method):
     M3 = Q @ ((X.T * v**3) @ X)
     trace_p = v.sum() - np.trace(M2)
     trace_p2 = np.sum(v**2) - 2 * np.trace(M3) + np.sum(M2 * M2.T)
-    adjustment = 1.0 / A if method == "AMRL" else 0.0  # d log h(A) / dA with h(A) = A
-    return (0.5 * (py2 - trace_p) + adjustment) / (0.5 * trace_p2)
+    if method == "AMRL":  # adjustment h(A) = A: score + 1/A, information + 1/A^2 (its curvature)
+        return (0.5 * (py2 - trace_p) + 1 / A) / (0.5 * trace_p2 + 1 / A**2)
+    return 0.5 * (py2 - trace_p) / (0.5 * trace_p2)
 
 
 def _fisher_scoring(y, X, psi, method, max_iter, tol) -> Convergence:
@@ -357,25 +357,23 @@ def effective_sizes(share, variance, n, *, min_n: int = 30) -> tuple[np.ndarray,
     return n / np.where(own, deff, pooled), pooled, (n > 0) & ~own
 
 
-def arcsine(share, n_eff) -> tuple[np.ndarray, np.ndarray]:
-    """Anscombe's arcsine transform of a share and its sampling variance (GVF).
+def arcsine(share, n_eff) -> np.ndarray:
+    """Anscombe's arcsine transform asin(sqrt((n p + 3/8) / (n + 3/4))), n = effective size.
 
-    theta = asin(sqrt((n p + 3/8) / (n + 3/4))) with n the effective sample size: unlike
-    asin(sqrt(p)), whose bias is of order 1/n (about -1 point at n = 18, p = 0.18), its bias is
-    of order 1/n^2, and it stays informative at p = 0 or 1. Its variance is 1 / (4 n + 2).
+    Unlike asin(sqrt(p)), whose bias is of order 1/n (about -1 point at n = 18, p = 0.18), its
+    bias is of order 1/n^2, and it stays informative at p = 0 or 1.
     """
     share, n_eff = np.asarray(share, dtype=float), np.asarray(n_eff, dtype=float)
-    theta = np.arcsin(np.sqrt((n_eff * share + 3 / 8) / (n_eff + 3 / 4)))
-    return theta, 1.0 / (4 * n_eff + 2)
+    return np.arcsin(np.sqrt((n_eff * share + 3 / 8) / (n_eff + 3 / 4)))
 
 
 def anscombe_variance(n_eff, share) -> np.ndarray:
     """Exact variance of Anscombe's transform for X ~ Binomial(n_eff, share).
 
     Non-integer n_eff is interpolated linearly between its floor and ceiling. At small n and
-    small shares the variance is well below the asymptotic 1 / (4 n + 2) (about 0.8 times it at
-    n = 12, p = 0.1): using the asymptotic value there would inflate the sampling variances and
-    make REML underestimate sigma2_u.
+    small shares the variance is well below the asymptotic 1 / (4 n + 2) (0.82 times it at
+    n = 12, p = 0.1): the asymptotic value would inflate the sampling variances there and make
+    the model variance sigma2_u look smaller than it is.
     """
     n_eff, share = np.broadcast_arrays(np.asarray(n_eff, dtype=float), np.asarray(share, dtype=float))
     low = np.maximum(np.floor(n_eff), 1.0)
@@ -411,20 +409,21 @@ class ProportionEstimates:
     """Model-based shares by area and the Fay–Herriot fit behind them (arcsine scale).
 
     `table` columns: area, n_unweighted, direct, direct_se, estimate, se, ci_low, ci_high,
-    method ("EBLUP" or "synthétique"), gamma, variance_smoothed, theta, theta_mse.
+    method ("EBLUP" or "synthétique"), gamma, variance_smoothed (the pooled design effect was
+    used), std_residual, theta, theta_mse (model scale, for simulations).
     """
 
     fit: FayHerriotFit
     table: pd.DataFrame
     pooled_deff: float
-    level: float = field(default=0.95)
+    level: float
 
 
 def fit_proportions(
     direct: pd.DataFrame,
     covariates: pd.DataFrame,
     *,
-    method: str = "REML",
+    method: str = "AMRL",
     min_n: int = 30,
     level: float = 0.95,
 ) -> ProportionEstimates:
@@ -432,10 +431,11 @@ def fit_proportions(
 
     direct: indexed by area code, columns `estimate`, `se`, `n_unweighted` (the engine's
     estimate table); areas missing from it or with n_unweighted == 0 get synthetic estimates.
-    Estimates are back-transformed with E[sin^2 T], T ~ N(theta_hat, g1) (the conditional
-    distribution of theta_i under the model), and intervals are
-    sin^2(theta_hat -/+ z sqrt(MSE)) clipped to [0, pi/2], so both stay in [0, 1];
-    `se` is the standard deviation of sin^2 T with T ~ N(theta_hat, MSE).
+    Sampling variances come from the GVF: the exact variance of the transform for a binomial
+    with the effective size and the share predicted by a first fit (whose variances use the
+    mean share). Estimates are sin^2(theta_hat); intervals are sin^2(theta_hat -/+ z sqrt(MSE))
+    with theta clipped to [0, pi/2], so both stay in [0, 1]; `se` is the standard deviation of
+    sin^2 T for T ~ N(theta_hat, MSE), a summary for tables (intervals do not use it).
     """
     unknown = direct.index.difference(covariates.index)
     if len(unknown):
@@ -449,29 +449,34 @@ def fit_proportions(
     share = np.where(n > 0, aligned["estimate"].to_numpy(dtype=float), np.nan)
     variance = aligned["se"].to_numpy(dtype=float) ** 2
     n_eff, pooled, smoothed = effective_sizes(share, variance, n, min_n=min_n)
-    theta_direct, psi = arcsine(share, n_eff)
+    sampled = n > 0
+    theta_direct = np.where(sampled, arcsine(share, n_eff), np.nan)
+    psi = np.full(len(n), np.nan)
+    psi[sampled] = anscombe_variance(n_eff[sampled], np.average(share[sampled], weights=n[sampled]))
     fit = fay_herriot(theta_direct, psi, covariates, method, area_ids=tuple(covariates.index))
-    sampled = np.asarray(fit.sampled)
-    psi[sampled] = anscombe_variance(n_eff[sampled], np.sin(np.asarray(fit.synthetic)[sampled]) ** 2)
+    psi[sampled] = anscombe_variance(n_eff[sampled], np.sin(fit.synthetic[sampled]) ** 2)
     fit = fay_herriot(theta_direct, psi, covariates, method, area_ids=tuple(covariates.index))
-    z = float(sps.norm.ppf(0.5 + level / 2))
+    if not fit.convergence.converged:
+        raise UserError(
+            f"L'estimation de la variance du modèle n'a pas convergé ({fit.convergence.iterations} itérations).",
+            "Vérifiez les covariables (valeurs aberrantes, échelles très différentes) ou utilisez-en moins.",
+        )
     theta, mse = np.asarray(fit.estimate), np.asarray(fit.mse)
-    estimate, _ = sin2_moments(theta, fit.g1 * 0)
-    _, variance_p = sin2_moments(theta, mse)
-    half = z * np.sqrt(mse)
+    half = float(sps.norm.ppf(0.5 + level / 2)) * np.sqrt(mse)
     table = pd.DataFrame(
         {
             "area": covariates.index.to_numpy(),
             "n_unweighted": n.astype(int),
             "direct": share,
-            "direct_se": np.where(n > 0, np.sqrt(variance), np.nan),
-            "estimate": estimate,
-            "se": np.sqrt(variance_p),
+            "direct_se": np.where(sampled, np.sqrt(variance), np.nan),
+            "estimate": np.sin(theta) ** 2,
+            "se": np.sqrt(sin2_moments(theta, mse)[1]),
             "ci_low": np.sin(np.clip(theta - half, 0, np.pi / 2)) ** 2,
             "ci_high": np.sin(np.clip(theta + half, 0, np.pi / 2)) ** 2,
-            "method": np.where(fit.sampled, "EBLUP", "synthétique"),
+            "method": np.where(sampled, "EBLUP", "synthétique"),
             "gamma": np.asarray(fit.gamma),
             "variance_smoothed": smoothed,
+            "std_residual": np.asarray(fit.std_residual),
             "theta": theta,
             "theta_mse": mse,
         }

@@ -1,4 +1,14 @@
 """Streamlit layer: cached loaders, page components and French labels.
 
 The only package that imports Streamlit; everything it shows comes from `observatoire.pipeline.Results`.
+What pages call (stable):
+
+- `loaders.current_results() -> Results`: the session's upload, else the demo (cached by content).
+- `loaders.question_table(results, variable, breakdown)`, `loaders.comparison(...)`: on-demand
+  estimates and differences (cached by the results' fingerprint).
+- `components.figure_card(row, label, help)`, `components.estimate_table(rows, group_labels,
+  caption)`, `components.findings_table(report)`, `components.source_banner(results)` (app.py).
+- `tables.display_table(rows, group_labels)` (the same table as data), `tables.group_names`,
+  `tables.FLAG_TEXT`; `labels.group_labels(spec, domain_type)`, `labels.variable_label`,
+  `labels.level_label`, `labels.commune_names()`, `labels.iris_names()`, `labels.BREAKDOWNS`.
 """

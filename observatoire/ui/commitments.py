@@ -65,7 +65,7 @@ def status_counts(progress: pd.DataFrame) -> pd.DataFrame:
 def explain_progress(row: Mapping) -> list[str]:
     """The assessment's components as plain French sentences, in reading order."""
     unit = unit_of(row)
-    lines = []
+    lines = [f"En résumé : {row['reason']}."] if row.get("reason") else []
     if present(row.get("base_value")):
         lines.append(f"Point de départ : {unit.fmt(row['base_value'])} en {int(row['base_year'])}.")
     if present(row.get("latest_value")):
@@ -81,8 +81,6 @@ def explain_progress(row: Mapping) -> list[str]:
     lines += _rates(row)
     lines.append(f"Statut : {row['status_label']}.")
     lines += _projection(row, unit)
-    if row.get("reason"):
-        lines.append(f"Précision : {row['reason']}.")
     if row.get("caveat"):
         lines.append(f"Attention : {row['caveat']}.")
     return lines
@@ -165,7 +163,7 @@ def series_table(series: pd.DataFrame, unit: Unit) -> pd.DataFrame:
             "Année": series["year"].astype(int).astype(str),
             "Valeur": [unit.fmt(v) for v in series["value"]],
             "IC à 95 %": [unit.interval(lo, hi) for lo, hi in zip(series["ci_low"], series["ci_high"])],
-            "Répondants (n)": [fmt_number(n) for n in series["n_unweighted"]],
+            "Répondants (n)": [fmt_number(None if pd.isna(n) else n) for n in series["n_unweighted"]],
             "Source": series["source"].fillna("–"),
         }
     )

@@ -16,7 +16,7 @@ import streamlit as st
 
 from observatoire.formatting import WITHHELD, fmt_interval, fmt_number
 from observatoire.pipeline import Results
-from observatoire.ui.tables import FRAGILE, GROUP, display_table, shown_estimate
+from observatoire.ui.tables import FLAG_TEXT, GROUP, display_table, shown_estimate
 from observatoire.validation import ValidationReport
 
 DEMO_BANNER = (
@@ -44,8 +44,7 @@ def figure_card(row: Mapping | None, label: str, help: str | None = None) -> Non
     if row["flag"] == "withheld":
         st.caption(f"{n} : trop peu de répondants ou estimation trop imprécise, {WITHHELD}.")
         return
-    caption = f"IC à 95 % : {fmt_interval(row['ci_low'], row['ci_high'])} · {n}"
-    st.caption(f"{caption} · ⚠ {FRAGILE}" if row["flag"] == "fragile" else caption)
+    st.caption(f"IC à 95 % : {fmt_interval(row['ci_low'], row['ci_high'])} · {n} · {FLAG_TEXT[row['flag']]}")
 
 
 def estimate_table(table: pd.DataFrame, group_labels: Mapping[str, str], caption: str) -> None:

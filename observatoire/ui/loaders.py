@@ -2,18 +2,24 @@
 
 Pages call `current_results()`: the session's own upload when the Données page has stored one
 (`UPLOAD_KEY` in st.session_state, this session only), else the demonstration data. Tests inject
-a `Results` by setting `st.session_state[UPLOAD_KEY]` before running a page.
+a `Results` by setting `st.session_state[UPLOAD_KEY]` before running a page. What is computed
+from a `Results`' design (other questions, comparisons) is cached under its `fingerprint`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 from dataclasses import dataclass
 
+import pandas as pd
 import streamlit as st
 
-from observatoire.pipeline import Inputs, Results, run
+from observatoire.indicators.workbook import write_template
+from observatoire.pipeline import Inputs, Results, compare_groups, question_estimates, run
 
-UPLOAD_KEY = "observatoire_upload"
+UPLOAD_KEY = "observatoire_upload"  # the valid upload every page shows
+CHECKED_KEY = "observatoire_checked"  # the last file checked on the Données page, valid or not
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,26 @@ def current_results() -> Results:
     return upload.results if upload is not None else demo_results()
 
 
+def check_upload(name: str, content: bytes) -> Upload:
+    """Validate and compute an uploaded file, once per content, in this session's state only
+    (never written to disk, never in a cache shared with other sessions). A valid file becomes
+    the session's data for every page; `UserError` when it cannot be read at all."""
+    digest = hashlib.sha256(content).hexdigest()
+    checked = st.session_state.get(CHECKED_KEY)
+    if checked is None or checked.digest != digest:
+        checked = Upload(name, digest, run(Inputs.upload(name, content)))
+        st.session_state[CHECKED_KEY] = checked
+    if checked.results.validation.ok:
+        st.session_state[UPLOAD_KEY] = checked
+    return checked
+
+
+def forget_upload() -> None:
+    """Back to the demonstration data."""
+    for key in (UPLOAD_KEY, CHECKED_KEY):
+        st.session_state.pop(key, None)
+
+
 def demo_results() -> Results:
     inputs = Inputs.demo()
     return _cached_run(inputs, inputs.fingerprint())
@@ -39,3 +65,35 @@ def demo_results() -> Results:
 def _cached_run(_inputs: Inputs, fingerprint: str) -> Results:
     """Keyed by `fingerprint` (content hash of every input); `_inputs` is not hashed."""
     return run(_inputs)
+
+
+def question_table(results: Results, variable: str, breakdown: str) -> pd.DataFrame:
+    """Estimates of one question by wave and `breakdown`: derived indicators are read from the
+    results, other questions computed once per results fingerprint."""
+    if variable in results.spec.derived:
+        return question_estimates(results, variable, breakdown)
+    return _question_table(results, results.fingerprint, variable, breakdown)
+
+
+@st.cache_data(show_spinner="Calcul des estimations…", max_entries=64)
+def _question_table(_results: Results, fingerprint: str, variable: str, breakdown: str) -> pd.DataFrame:
+    return question_estimates(_results, variable, breakdown)
+
+
+def comparison(results: Results, variable: str, level: str, breakdown: str, first: str, second: str, wave: int | None) -> pd.DataFrame:
+    return _comparison(results, results.fingerprint, variable, level, breakdown, first, second, wave)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _comparison(_results: Results, fingerprint: str, *args) -> pd.DataFrame:
+    return compare_groups(_results, *args)
+
+
+def indicator_template(results: Results) -> bytes:
+    """The services' Excel input workbook with the values known so far, built in memory."""
+    return _indicator_template(results, results.fingerprint)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _indicator_template(_results: Results, fingerprint: str) -> bytes:
+    return write_template(io.BytesIO(), _results.catalog, _results.indicator_values).getvalue()

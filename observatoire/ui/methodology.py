@@ -43,6 +43,24 @@ def settings_table(values: Mapping[str, Any]) -> pd.DataFrame:
     ).set_index("Réglage")
 
 
+def disclosure_rules(values: Mapping[str, Any]) -> str:
+    """The reliability and disclosure rules in French, from the settings in force."""
+    rules = [
+        f"- Une estimation reposant sur moins de **{values['reliability_withhold_n']} répondants** n'est pas "
+        "diffusée : elle est remplacée par « donnée non diffusée ».",
+        f"- Elle est signalée « à interpréter avec prudence » sous **{values['reliability_fragile_n']} répondants** "
+        f"ou quand son coefficient de variation dépasse **{fmt_percent(values['reliability_fragile_cv'], 0)}**.",
+    ]
+    if values["reliability_withhold_cv"] is not None:
+        rules.append(f"- Elle n'est pas diffusée quand son coefficient de variation dépasse **{fmt_percent(values['reliability_withhold_cv'], 0)}**.")
+    rules.append(
+        f"- Intervalles de confiance à {fmt_percent(values['ci_level'], 0)} ; proportions : "
+        f"{CI_METHODS_FR[values['ci_method_proportion']]}. Les variances tiennent compte de la stratification et du "
+        "calage (linéarisation de Taylor sur les résidus du calage) ; chaque vague est un échantillon indépendant."
+    )
+    return "\n".join(rules)
+
+
 def design_table(spec: SurveySpec) -> pd.DataFrame:
     design = spec.design
     rows = {
@@ -92,3 +110,29 @@ def progress_thresholds() -> pd.DataFrame:
     return pd.DataFrame(
         [{"Statut": progress.STATUS_LABELS_FR[code], "Avec cible (ratio R)": with_target, "Sans cible (rythme P)": without} for code, with_target, without in rows]
     ).set_index("Statut")
+
+
+WEIGHTING_ROWS = {
+    "n": ("Répondants", 0),
+    "min": ("Poids minimal", 1),
+    "max": ("Poids maximal", 1),
+    "max_min_ratio": ("Rapport poids maximal / minimal", 1),
+    "kish_deff": ("Effet de plan dû à la pondération (Kish, 1 + CV²)", 2),
+    "effective_n": ("Taille d'échantillon efficace", 0),
+    "raking_iterations": ("Itérations du calage (toutes vagues)", 0),
+    "weights_trimmed": ("Poids écrêtés (toutes vagues)", 0),
+}
+
+
+def weighting_table(weighting: pd.DataFrame) -> pd.DataFrame:
+    """Final-weight diagnostics, one column per wave (from `Results.weighting`)."""
+    table = pd.DataFrame(
+        {
+            f"Vague {row['wave']}": [fmt_number(row[key], decimals) for key, (_, decimals) in WEIGHTING_ROWS.items()]
+            + ["oui" if row["converged"] else "non"]
+            for row in weighting.to_dict("records")
+        },
+        index=[label for label, _ in WEIGHTING_ROWS.values()] + ["Calage convergé"],
+    )
+    table.index.name = "Diagnostic"
+    return table

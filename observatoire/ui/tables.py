@@ -6,11 +6,13 @@ row never shows its estimate or interval, a fragile one always says so.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from observatoire.formatting import WITHHELD, fmt_interval, fmt_number, fmt_percent
+from observatoire.indicators import STATUS_LABELS_FR, STATUSES
+from observatoire.ui.labels import OVERALL
 
 FRAGILE = "à interpréter avec prudence"
 FLAG_TEXT = {"ok": "fiable", "fragile": f"⚠ {FRAGILE}", "withheld": "non diffusée (trop peu de répondants ou trop imprécise)"}
@@ -30,17 +32,30 @@ def shown_interval(row: Mapping) -> str:
     return "–" if row["flag"] == "withheld" else fmt_interval(row["ci_low"], row["ci_high"])
 
 
+def group_names(table: pd.DataFrame, group_labels: Mapping[str, str]) -> list[str]:
+    """French name of each row's group (`domain`); the whole population when it has none."""
+    return [OVERALL if pd.isna(d) else group_labels.get(str(d), str(d)) for d in table["domain"]]
+
+
+def chosen_rows(table: pd.DataFrame, level: str, breakdown: str, wave: int | None) -> pd.DataFrame:
+    """Rows of one answer: one wave's groups, or (breakdown "wave") the whole population per wave."""
+    rows = table[table["level"].astype(str) == str(level)]
+    if breakdown == "wave":
+        return rows.assign(domain=rows["wave"].astype(str)).reset_index(drop=True)
+    return rows[rows["wave"] == wave].reset_index(drop=True)
+
+
 def display_table(table: pd.DataFrame, group_labels: Mapping[str, str]) -> pd.DataFrame:
     """Estimate-table rows (shares) → the French table shown beside every chart."""
     rows = [
         {
-            GROUP: group_labels.get(str(row["domain"]), str(row["domain"])),
+            GROUP: name,
             ESTIMATE: shown_estimate(row),
             INTERVAL: shown_interval(row),
             COUNT: fmt_number(row["n_unweighted"]),
             RELIABILITY: FLAG_TEXT[row["flag"]],
         }
-        for row in table.to_dict("records")
+        for name, row in zip(group_names(table, group_labels), table.to_dict("records"))
     ]
     return pd.DataFrame(rows, columns=list(DISPLAY_COLUMNS))
 
@@ -53,3 +68,26 @@ def sample_table(counts: pd.DataFrame, commune_names: Mapping[str, str]) -> pd.D
     wide.index.name = "Commune"
     wide.columns = [f"Vague {wave}" for wave in wide.columns]
     return wide.map(fmt_number)
+
+
+def comparison_text(row: Mapping, first: str, second: str) -> str:
+    """« Femme − Homme : +2,3 points, IC à 95 % [0,4 ; 4,2] : écart significatif. »"""
+    points = row["difference"] * 100
+    sign = "+" if points > 0 else ""
+    interval = fmt_interval(row["ci_low"], row["ci_high"])
+    significant = row["ci_low"] > 0 or row["ci_high"] < 0
+    verdict = "écart statistiquement significatif" if significant else "écart non significatif : l'intervalle contient 0"
+    unit = "point" if abs(points) < 2 else "points"
+    return f"{first} − {second} : {sign}{fmt_number(points, 1)} {unit}, IC à 95 % {interval} ({verdict})."
+
+
+def survey_template(columns: Sequence[str]) -> bytes:
+    """An empty survey file: the header row of the schema's columns (UTF-8 with BOM so that
+    spreadsheet software opens the accents correctly), ready to be filled one row per respondent."""
+    return ("\ufeff" + ",".join(columns) + "\r\n").encode("utf-8")
+
+
+def status_counts(progress: pd.DataFrame) -> pd.DataFrame:
+    """Commitments per progress status, in the method's order, French labels (zeros kept)."""
+    counts = progress["status"].value_counts().reindex(list(STATUSES), fill_value=0)
+    return pd.DataFrame({"Statut": [STATUS_LABELS_FR[s] for s in STATUSES], "Engagements": counts.to_list()}).set_index("Statut")

@@ -183,6 +183,7 @@ def choropleth(
                 background=True,
                 get_background_color=[255, 255, 255, 200],
                 character_set=pdk.types.String("auto"),  # a literal, not an accessor
+                font_family=pdk.types.String("sans-serif"),
             )
         )
     tooltip = {

@@ -9,7 +9,8 @@ import dataclasses
 from streamlit.testing.v1 import AppTest
 
 from observatoire.paths import ROOT
-from observatoire.pipeline import Results
+from observatoire.pipeline import Inputs, Results, run
+from observatoire.stats import apply_reliability
 from observatoire.ui.loaders import UPLOAD_KEY, Upload
 
 APP = ROOT / "app.py"
@@ -39,3 +40,21 @@ def page_test(page: str, results: Results | None = None) -> AppTest:
     if results is not None:
         at.session_state[UPLOAD_KEY] = Upload(results.source, "test", results)
     return at.run()
+
+
+def with_counts(results: Results, counts: dict[tuple, int], fingerprint: str) -> Results:
+    """`results` whose estimate rows keyed (variable, domain_type, domain, wave) get a new
+    unweighted n, re-flagged by the real reliability rules (so n < 11 is withheld, n < 30 fragile)."""
+    estimates = results.estimates.copy()
+    for (variable, domain_type, domain, wave), n in counts.items():
+        domain_match = estimates["domain"].isna() if domain is None else estimates["domain"] == domain
+        row = (estimates["variable"] == variable) & (estimates["domain_type"] == domain_type) & domain_match & (estimates["wave"] == wave)
+        assert row.sum() == 1, (variable, domain_type, domain, wave)
+        estimates.loc[row, "n_unweighted"] = n
+    flagged = apply_reliability(results.estimates.assign(n_unweighted=estimates["n_unweighted"]), results.settings)
+    return dataclasses.replace(results, estimates=flagged, fingerprint=fingerprint)
+
+
+def empty_results() -> Results:
+    """What pipeline.run returns for a file without any answer (header only)."""
+    return run(Inputs.upload("vide.csv", b"respondent_id,wave\n"))

@@ -2,9 +2,11 @@
 
 import pytest
 
-from observatoire.pipeline import Inputs, Results, run
+from observatoire.pipeline import Results
+from observatoire.ui.loaders import demo_results
 
 
 @pytest.fixture(scope="session")
 def demo() -> Results:
-    return run(Inputs.demo())
+    """The demo results from the app's own cache: the pipeline runs once per test process."""
+    return demo_results()

@@ -130,6 +130,14 @@ def _count_frame(visit: Visit, payload) -> None:
     visit.ws_received += len(payload)
 
 
+def warm_up(browser, server: str) -> None:
+    """One throw-away visit of the root. The first session of a fresh Streamlit 1.67 server that
+    opens a page URL (not the root) gets a « Page not found » dialog although the page renders;
+    later sessions do not. A Streamlit race, reported, not hidden: this visit absorbs it and the
+    dialog on any later first visit still fails the tests."""
+    open_page(browser, f"{server}/").page.context.close()
+
+
 def page_url(server: str, app_page: AppPage) -> str:
     """The default page is served at the root (Streamlit ignores its url_path)."""
     return f"{server}/" if app_page.default else f"{server}/{app_page.url_path}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_harness import AXE_JS, CHROMIUM, AppPage, Visit, chromium, open_page, page_url, serve
+from browser_harness import AXE_JS, CHROMIUM, AppPage, Visit, chromium, open_page, page_url, serve, warm_up
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +25,7 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser(server):
     with chromium() as instance:
+        warm_up(instance, server)
         yield instance
 
 

@@ -1,15 +1,17 @@
 """Every page of app.py in headless Chromium: no console error, no outside request, axe-core clean.
 
 Accessibility: axe-core (pinned in package-lock.json) at WCAG 2.1 A/AA; a serious or critical
-violation fails the test unless it is listed in STREAMLIT_KNOWN with the reason we cannot fix it
-(it lives in Streamlit's own markup). Every listed finding must still occur, so the list cannot
-outlive the problem silently.
+violation fails the test unless it is a case of STREAMLIT_KNOWN (Streamlit's own markup, which
+the app cannot fix), recognised by a DOM check rather than a selector, and reported as a warning
+each time it occurs.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import warnings
+from dataclasses import dataclass
 
 import pytest
 
@@ -24,32 +26,50 @@ STREAMLIT_CONSOLE = re.compile(
     r"^(HTTP 404 http://127\.0\.0\.1:\d+/[a-z-]+/_stcore/(health|host-config)"
     r"|Failed to load resource: the server responded with a status of 404 \(Not Found\))$"
 )
-# (rule id, CSS selector fragment of the offending node) -> why it is Streamlit's and not ours.
-STREAMLIT_KNOWN: dict[tuple[str, str], str] = {}
+
+
+@dataclass(frozen=True)
+class Known:
+    """A finding in Streamlit's own markup that the app cannot fix, recognised by a DOM check."""
+
+    rule: str
+    reason: str
+    check_js: str  # (element) => bool, true when the node is this known case
+
+
+STREAMLIT_KNOWN = (
+    Known(
+        "color-contrast",
+        "label of a disabled widget: Streamlit greys it on purpose and WCAG 1.4.3 exempts inactive "
+        "controls, but the label is a separate <p> so axe cannot see that its control is disabled",
+        """(el) => { const box = el.closest('[data-testid="stElementContainer"]');
+                     return !!(box && box.querySelector('[disabled], [aria-disabled="true"]')); }""",
+    ),
+)
 
 
 def axe_violations(page) -> list[dict]:
+    """Serious and critical axe-core violations, one entry per offending node."""
     page.add_script_tag(path=str(AXE_JS))
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         AXE_TAGS,
     )
-    return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        {"rule": v["id"], "impact": v["impact"], "target": node["target"], "html": node["html"][:200], "help": v["help"]}
+        for v in result["violations"] if v["impact"] in ("serious", "critical") for node in v["nodes"]
+    ]
 
 
-def _unexplained(violations: list[dict]) -> tuple[list[dict], set]:
-    """Violations nodes not covered by STREAMLIT_KNOWN, and the known entries that matched."""
-    left, used = [], set()
-    for violation in violations:
-        for node in violation["nodes"]:
-            target = " ".join(str(t) for t in node["target"])
-            known = [key for key in STREAMLIT_KNOWN if key[0] == violation["id"] and key[1] in target]
-            if known:
-                used.update(known)
-            else:
-                left.append({"rule": violation["id"], "impact": violation["impact"], "target": target,
-                             "html": node["html"][:200], "help": violation["help"]})
-    return left, used
+def known_case(page, finding: dict) -> Known | None:
+    selector = finding["target"][-1]
+    if not isinstance(selector, str):  # inside a shadow DOM or frame: never a known case
+        return None
+    for known in STREAMLIT_KNOWN:
+        check = f"(sel) => {{ const el = document.querySelector(sel); return !!el && ({known.check_js})(el); }}"
+        if known.rule == finding["rule"] and page.evaluate(check, selector):
+            return known
+    return None
 
 
 @pytest.mark.parametrize("entry", PAGES, ids=[p.url_path for p in PAGES])
@@ -73,5 +93,13 @@ def test_page_requests_only_the_app_itself(visits, entry):
 
 @pytest.mark.parametrize("entry", PAGES, ids=[p.url_path for p in PAGES])
 def test_page_has_no_serious_accessibility_violation(visits, entry):
-    left, _ = _unexplained(axe_violations(visits(entry).page))
+    page = visits(entry).page
+    left = []
+    for finding in axe_violations(page):
+        known = known_case(page, finding)
+        if known:
+            warnings.warn(f"axe on {entry.url_path}: known Streamlit case {finding['rule']} "
+                          f"{finding['html']!r}: {known.reason}", stacklevel=1)
+        else:
+            left.append(finding)
     assert left == [], json.dumps(left, ensure_ascii=False, indent=1)

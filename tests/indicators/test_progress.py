@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from observatoire.indicators.progress import (
+    STATUSES,
     assess_progress,
     assess_series,
     limit_coefficient,
     score_with_target,
     score_without_target,
 )
+from observatoire.indicators.projection import project
 
 from .conftest import make_catalog, make_indicator, series
 
@@ -198,3 +202,28 @@ def test_assess_progress_table_uses_headline_rows_only():
     for key in ("id", "title", "latest_year", "latest_value", "target", "status", "ratio",
                 "projection_2026", "projection_low", "projection_high", "reason"):
         assert key in table.columns
+
+
+values_strategy = st.one_of(st.just(0.0), st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    points=st.lists(st.tuples(st.integers(2015, 2026), values_strategy), max_size=7),
+    direction=st.sampled_from(["increase", "decrease", "band", "binary"]),
+    target=st.one_of(st.none(), st.just(0.0), values_strategy),
+    base_year=st.integers(2015, 2026),
+)
+def test_any_series_gives_a_status_never_an_exception(points, direction, target, base_year):
+    extra = {"band": {"low": -10.0, "high": 10.0}} if direction == "band" else {}
+    if direction == "binary":
+        target = 1
+    ind = make_indicator(direction=direction, target=target, baseline={"year": base_year}, **extra)
+    frame = pd.DataFrame(points, columns=["year", "value"])
+    out = assess_series(ind, frame)
+    assert out["status"] in STATUSES
+    assert out["status"] != "not_available" or out["reason"]
+    projected = project(ind, frame.sort_values("year"))
+    assert projected["projection_2026"] is not None or projected["projection_reason"]
+    probability = projected["projection_probability"]
+    assert probability is None or 0.0 <= probability <= 1.0

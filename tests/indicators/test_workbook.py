@@ -12,7 +12,7 @@ import pytest
 from observatoire.cli import main
 from observatoire.errors import UserError
 from observatoire.indicators.values import empty_values, read_values, write_values
-from observatoire.indicators.workbook import HEADERS, read_workbook, write_template
+from observatoire.indicators.workbook import HEADERS, read_workbook
 
 from .conftest import make_catalog, make_indicator
 

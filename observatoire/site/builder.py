@@ -1,0 +1,100 @@
+"""Build the static public site: every page and open-data file, written once into a directory.
+
+`render_site(data, config)` returns the files as text/bytes (pure, what tests read);
+`build_site(data, config, out)` writes them and returns each page's weight and request count.
+Pages are plain HTML with one inlined stylesheet and inline SVG charts: no script, no web font,
+no outside request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from observatoire.formatting import WITHHELD, fmt_interval, fmt_number
+from observatoire.site import survey
+from observatoire.site.budget import PageWeight, page_weight
+from observatoire.site.commitments import commitments_page, status_table
+from observatoire.site.data import SiteConfig, SiteData
+from observatoire.site.markup import Frame, esc, heading, link, page, paragraphs
+from observatoire.site.methodology import CONFORMITY, accessibility_page, methodology_page
+from observatoire.site.opendata import OpenFile, downloads_page, open_files
+from observatoire.ui.labels import variable_label
+from observatoire.viz.legend import flag_label, fmt_value
+
+
+@dataclass(frozen=True)
+class Site:
+    pages: dict[str, str]  # file name -> HTML
+    files: list[OpenFile]  # open data
+
+
+def headline_card(data: SiteData, row) -> str:
+    label = esc(variable_label(data.spec, row["variable"]))
+    if row["flag"] == "withheld":
+        return f'<li><span class="figure">{esc(WITHHELD)}</span>{label}</li>'
+    details = (f"IC à 95 % : {fmt_interval(row['ci_low'], row['ci_high'])} · {fmt_number(row['n_unweighted'])} "
+               f"répondants · {flag_label(row['flag'])}")
+    return (f'<li><span class="figure">{esc(fmt_value(row["estimate"]))}</span>{label}'
+            f'<br><span class="note">{esc(details)}</span></li>')
+
+
+def home_page(data: SiteData) -> str:
+    """Body of index.html: headline figures of the latest wave, commitments by status, links."""
+    parts = [paragraphs(
+        "Inégalités d'accès et d'usage du numérique des habitants de la métropole, mesurées par enquête, et suivi "
+        "des engagements pour un numérique responsable. Chaque chiffre est donné avec son intervalle de confiance "
+        "à 95 % et le nombre de répondants sur lequel il repose."
+    )]
+    if data.headline.empty:
+        parts.append(paragraphs("Aucun chiffre clé : l'enquête ne contient aucune réponse exploitable."))
+    else:
+        parts.append(heading(2, f"Chiffres clés, vague {int(data.headline['wave'].iloc[0])}"))
+        cards = "".join(headline_card(data, row) for row in data.headline.to_dict("records"))
+        parts.append(f'<ul class="cards">{cards}</ul>\n')
+    parts += [
+        heading(2, "Engagements numérique responsable"),
+        status_table(data.progress),
+        heading(2, "Sur ce site"),
+        "<ul>",
+        f"<li>{link('enquete.html', 'Enquête')} : les indicateurs par commune, âge, sexe et diplôme</li>",
+        f"<li>{link('engagements.html', 'Engagements')} : les engagements par thème et leur progression</li>",
+        f"<li>{link('methodologie.html', 'Méthodologie')} : plan de sondage, calage, règles de diffusion</li>",
+        f"<li>{link('donnees.html', 'Données ouvertes')} : tous les chiffres en fichiers CSV et JSON</li>",
+        "</ul>\n",
+    ]
+    return "".join(parts)
+
+
+def render_site(data: SiteData, config: SiteConfig) -> Site:
+    files = open_files(data, config.built)
+    note = f"Produit le {config.built.strftime('%d/%m/%Y')} à partir de « {data.source} »."
+    frame = Frame(config.site_name, data.is_demo, CONFORMITY,
+                  note + (" Données de démonstration." if data.is_demo else ""))
+    bodies = [
+        ("index.html", "Accueil", home_page(data), "Chiffres clés des inégalités numériques et des engagements."),
+        ("enquete.html", "Enquête", survey.overview_page(data), "Indicateurs de l'enquête auprès des habitants."),
+        *[(name, title, body, f"{title} : par commune, âge, sexe, diplôme et vague.")
+          for name, title, body in (survey.indicator_page(data, v) for v in data.spec.derived)],
+        ("engagements.html", "Engagements", commitments_page(data.progress, data.themes),
+         "Les engagements numérique responsable et leur progression."),
+        ("methodologie.html", "Méthodologie", methodology_page(data), "Méthode, sources et règles de diffusion."),
+        ("donnees.html", "Données ouvertes", downloads_page(files), "Fichiers de données ouvertes à télécharger."),
+        ("accessibilite.html", "Déclaration d'accessibilité", accessibility_page(config),
+         "Déclaration d'accessibilité du site (RGAA 4.1)."),
+    ]
+    pages = {name: page(frame, name, title, body, description) for name, title, body, description in bodies}
+    return Site(pages, files)
+
+
+def build_site(data: SiteData, config: SiteConfig, out: Path) -> list[PageWeight]:
+    """Write the site into `out` (created if needed); returns each page's weight, in page order."""
+    site = render_site(data, config)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, markup in site.pages.items():
+        (out / name).write_text(markup, encoding="utf-8")
+    for item in site.files:
+        target = out / item.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(item.content)
+    return [page_weight(name, markup) for name, markup in site.pages.items()]

@@ -1,0 +1,92 @@
+"""`methodologie.html` and `accessibilite.html`.
+
+The methodology is generated from what produced the figures (settings, survey design, margins,
+weighting diagnostics, progress thresholds), through the same tables as the app's methodology
+page, so no number is copied by hand. The accessibility statement says « non conforme » as long
+as no RGAA audit has been made (an automated axe-core check is not an audit).
+"""
+
+from __future__ import annotations
+
+from observatoire.formatting import fmt_number, fmt_percent
+from observatoire.indicators.progress import CITATION
+from observatoire.site.data import SiteConfig, SiteData
+from observatoire.site.markup import bullet_list, frame_table, heading, link, paragraphs
+from observatoire.ui import methodology as tables
+
+CONFORMITY = "non conforme"
+
+
+def disclosure_rules(settings) -> list[str]:
+    """The publication rules in force, read from the settings."""
+    rules = [
+        f"Une estimation reposant sur moins de {fmt_number(settings['reliability_withhold_n'])} répondants "
+        "n'est pas diffusée : la page et les fichiers indiquent « donnée non diffusée », sans chiffre "
+        "(règle du secret statistique de l'Insee pour les données sur les personnes physiques).",
+        f"Une estimation reposant sur moins de {fmt_number(settings['reliability_fragile_n'])} répondants, ou dont "
+        f"le coefficient de variation dépasse {fmt_percent(settings['reliability_fragile_cv'], 0)}, est signalée "
+        "« fragile » : à interpréter avec prudence.",
+    ]
+    if settings.get("reliability_withhold_cv") is not None:
+        rules.append(f"Une estimation dont le coefficient de variation dépasse "
+                     f"{fmt_percent(settings['reliability_withhold_cv'], 0)} n'est pas diffusée.")
+    rules += [
+        "Aucune donnée individuelle (microdonnée) n'est publiée : seulement des parts agrégées par commune, "
+        "tranche d'âge, sexe, diplôme et vague, avec leur intervalle de confiance et leur effectif.",
+        "Aucune estimation directe n'est publiée à l'échelle de l'IRIS ; la liste des quartiers prioritaires "
+        "repose sur un modèle sur petits domaines (Fay-Herriot), avec ses signalements.",
+        "L'âge n'est publié qu'en tranches (15-29, 30-44, 45-59, 60-74, 75 ans ou plus).",
+    ]
+    return rules
+
+
+def methodology_page(data: SiteData) -> str:
+    """Body of methodologie.html."""
+    return "".join([
+        paragraphs(f"Résultats calculés à partir du fichier « {data.source} » "
+                   f"({'données de démonstration' if data.is_demo else 'données d’enquête'})."),
+        heading(2, "Plan de sondage et estimation"),
+        frame_table(tables.design_table(data.spec), "Plan de sondage et méthode d'estimation"),
+        heading(2, "Calage sur le recensement"),
+        frame_table(tables.margins_table(data.spec), "Marges de calage"),
+        frame_table(tables.weighting_table(data.weighting), "Diagnostics des poids finaux, par vague"),
+        heading(2, "Règles de diffusion"),
+        bullet_list(disclosure_rules(data.settings)),
+        heading(2, "Mesure des progrès des engagements"),
+        paragraphs(f"Méthode : {CITATION}."),
+        frame_table(tables.progress_thresholds(), "Statuts de progression et seuils"),
+        heading(2, "Réglages utilisés"),
+        frame_table(tables.settings_table(data.settings), "Réglages de l'observatoire et leur valeur"),
+    ])
+
+
+def accessibility_page(config: SiteConfig) -> str:
+    """Body of accessibilite.html (RGAA 4.1 accessibility statement)."""
+    rights = link("https://formulaire.defenseurdesdroits.fr/", "formulaire en ligne du Défenseur des droits")
+    return "".join([
+        paragraphs(
+            f"{config.site_name} s'engage à rendre ce site accessible conformément à l'article 47 de la loi "
+            "n° 2005-102 du 11 février 2005. Cette déclaration s'applique au site statique publié.",
+        ),
+        heading(2, "État de conformité"),
+        paragraphs(
+            f"Ce site est {CONFORMITY} au référentiel général d'amélioration de l'accessibilité (RGAA 4.1) : "
+            "aucun audit de conformité n'a encore été réalisé.",
+            "Mesures déjà prises : navigation au clavier avec lien d'évitement, repères de page (en-tête, "
+            "navigation, contenu, pied de page), titres hiérarchisés, tableaux avec titre et en-têtes, "
+            "graphiques avec une alternative textuelle et le tableau des valeurs, contrastes suffisants, "
+            "focus visible, aucune information donnée par la couleur seule. Chaque page est vérifiée "
+            "automatiquement (axe-core, WCAG 2.1 niveau AA) ; une vérification automatique ne remplace pas un audit.",
+        ),
+        heading(2, "Retour d'information et contact"),
+        paragraphs(f"Si vous n'arrivez pas à accéder à un contenu, écrivez-nous : {config.contact}. "
+                   "Les données de chaque page sont aussi disponibles en fichiers ouverts (page « Données ouvertes »)."),
+        heading(2, "Voies de recours"),
+        paragraphs("Si vous nous avez signalé un défaut d'accessibilité sans obtenir de réponse satisfaisante, "
+                   "vous pouvez saisir le Défenseur des droits :"),
+        bullet_list([
+            f"par le {rights} ;",
+            "en contactant le délégué du Défenseur des droits de votre région ;",
+            "par courrier (gratuit, sans timbre) : Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07.",
+        ], raw=True),
+    ])

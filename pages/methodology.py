@@ -1,0 +1,56 @@
+"""Méthodologie: generated from the survey description, the settings and the results' diagnostics."""
+
+import streamlit as st
+
+from observatoire.indicators import progress
+from observatoire.ui import loaders
+from observatoire.ui.methodology import (
+    design_table,
+    disclosure_rules,
+    margins_table,
+    progress_thresholds,
+    settings_table,
+    weighting_table,
+)
+
+results = loaders.current_results()
+spec = results.spec
+st.title("Méthodologie")
+st.markdown(
+    "Cette page est produite à partir des fichiers de description de l'enquête (`survey/`), des "
+    "réglages de l'observatoire et des diagnostics du dernier calcul : aucun chiffre n'y est recopié à la main."
+)
+
+st.header("Plan de sondage et pondération")
+st.table(design_table(spec))
+
+st.subheader("Marges de calage")
+st.markdown(
+    "Les poids de chaque vague sont calés sur la population de 15 ans ou plus (recensement). "
+    "Les sources et millésimes sont décrits dans `survey/margins/README.md`."
+)
+st.table(margins_table(spec))
+
+st.subheader("Diagnostics des poids, par vague")
+if results.weighting.empty:
+    st.info("Aucun diagnostic : aucune donnée d'enquête valide n'est chargée.")
+else:
+    st.table(weighting_table(results.weighting))
+    st.caption(
+        "L'effet de plan de Kish mesure la perte de précision due à la dispersion des poids ; "
+        "la taille efficace est le nombre de répondants d'un échantillon non pondéré de même précision."
+    )
+
+st.header("Intervalles de confiance, fiabilité et secret statistique")
+values = results.settings
+st.markdown(disclosure_rules(values))
+st.subheader("Tous les réglages")
+st.table(settings_table(values))
+
+st.header("Mesure des progrès des engagements")
+st.markdown(
+    f"Méthode : {progress.CITATION}. Avec une cible, R est le rapport entre le taux de croissance annuel "
+    "observé depuis l'année de base et celui qu'il faudrait pour atteindre la cible ; sans cible, P est "
+    "le taux de croissance annuel observé, corrigé par C lorsque l'indicateur approche une limite naturelle."
+)
+st.table(progress_thresholds())

@@ -1,0 +1,36 @@
+"""Quartiers: IRIS ranked for targeting (share, count or fragility index) with rank intervals, and downloads."""
+
+import streamlit as st
+
+from observatoire import export, targeting
+from observatoire.ui import labels, loaders
+from observatoire.ui.neighbourhoods import SORTS, display_ranking
+
+results = loaders.current_results()
+st.title("Quartiers à cibler")
+if results.areas.empty:
+    st.info("Aucune estimation par IRIS : l'échantillon chargé est vide ou non valide (voir la page « Données »).")
+    st.stop()
+
+communes = labels.commune_names()
+left, middle, right = st.columns([3, 4, 2])
+commune = left.selectbox("Commune", [None, *sorted(set(results.areas["commune"]), key=communes.get)],
+                         format_func=lambda c: "Toute la métropole" if c is None else communes.get(c, c))
+by = middle.radio("Classer par", list(SORTS), format_func=SORTS.get, horizontal=True)
+top = right.number_input("Nombre de quartiers", min_value=5, max_value=len(results.areas), value=20, step=5)
+
+ranked = targeting.rank_areas(results.areas, by, top=int(top), commune=commune)
+where = "la métropole" if commune is None else communes.get(commune, commune)
+st.caption(
+    f"{len(ranked)} premiers IRIS de {where}, classés par {targeting.BY_LABELS_FR[by]}. Les parts sont des "
+    "estimations sur petits domaines (modèle de Fay-Herriot) : l'intervalle de rang dit entre quelles places "
+    f"un IRIS se situe avec 95 % de probabilité ({ranked.attrs['n_draws']} tirages simulés). Deux IRIS dont les "
+    "intervalles se chevauchent ne sont pas nettement départagés."
+)
+st.table(display_ranking(ranked).set_index("Rang"))
+left, right = st.columns(2)
+stem = f"quartiers_{by}_{commune or 'metropole'}"
+left.download_button("Liste CSV", data=lambda: targeting.list_csv(ranked), file_name=f"{stem}.csv",
+                     mime=export.MIME["csv"], on_click="ignore")
+right.download_button("Liste XLSX", data=lambda: targeting.list_xlsx(ranked), file_name=f"{stem}.xlsx",
+                      mime=export.MIME["xlsx"], on_click="ignore")

@@ -1,0 +1,72 @@
+"""`observatoire quartiers`: French table, JSON keys, exports, argument errors."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from observatoire.cli import main
+from observatoire.commands import quartiers
+from observatoire.targeting import LIST_COLUMNS
+
+JSON_KEYS = [*LIST_COLUMNS, "flags"]
+
+
+@pytest.fixture(autouse=True)
+def demo_run_once(monkeypatch, demo_results):
+    """The command reads the demo survey through the pipeline: reuse the session's run."""
+    monkeypatch.setattr(quartiers, "run_pipeline", lambda inputs: demo_results)
+
+
+def test_json_output_has_stable_keys(capsys):
+    assert main(["quartiers", "--json", "--top", "5", "--by", "count"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 5
+    assert all(list(row) == JSON_KEYS for row in rows)
+    assert [row["rank"] for row in rows] == [1, 2, 3, 4, 5]
+    assert all(isinstance(row["flags"], list) and isinstance(row["iris"], str) for row in rows)
+    assert all(0 <= row["p_top_k"] <= 1 and row["rank_low"] <= row["rank"] <= row["rank_high"] for row in rows)
+    counts = [row["count"] for row in rows]
+    assert counts == sorted(counts, reverse=True)
+
+
+def test_default_table_is_french(capsys):
+    assert main(["quartiers", "--top", "3", "--wave", "2022", "--commune", "33063"]) == 0
+    out = capsys.readouterr().out
+    assert "vague 2022" in out and "démonstration" in out and "Bordeaux" in out
+    assert "P(top 3)" in out and "IC 95 %" in out
+    assert " %" in out and "," in out  # French percentages
+    assert len([line for line in out.splitlines() if line[:4].strip().isdigit()]) == 3
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_out_exports_the_full_list(tmp_path, capsys, suffix):
+    out = tmp_path / f"quartiers{suffix}"
+    assert main(["quartiers", "--top", "4", "--by", "index", "--out", str(out)]) == 0
+    assert "exportée" in capsys.readouterr().out
+    if suffix == ".csv":
+        table = pd.read_csv(out, sep=";", decimal=",", encoding="utf-8-sig", dtype={"iris": str})
+    else:
+        table = pd.DataFrame(load_workbook(io.BytesIO(out.read_bytes()))["Quartiers"].values)
+        table = table.iloc[1:].set_axis(list(LIST_COLUMNS), axis=1)
+    assert len(table) == 277
+    assert table["p_top_k"].astype(float).sum() == pytest.approx(4, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["quartiers", "--wave", "1999"], "Vague 1999"),
+        (["quartiers", "--out", "liste.pdf"], "Format d'export"),
+        (["quartiers", "--commune", "12345"], "12345"),
+        (["quartiers", "--top", "-1"], "--top"),
+    ],
+)
+def test_bad_arguments_exit_2_in_french(capsys, argv, message):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Erreur" in err and "Traceback" not in err
