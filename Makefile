@@ -34,6 +34,7 @@ bench: $(STAMP)
 # Regenerate the committed demonstration data (byte-for-byte reproducible).
 demo: $(STAMP)
 	$(PY) -m observatoire demo --out data/demo
+	$(PY) -m observatoire.demo.indicators
 
 # Re-pin the whole dependency tree after changing pyproject.toml.
 lock:

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +65,10 @@ def scaled_sample(n: int, seed: int = 1) -> pd.DataFrame:
 
 
 def peak_rss_mb() -> float:
+    """Peak resident memory of this process (VmHWM; ru_maxrss would carry the parent's peak)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -92,11 +97,14 @@ def child(path: Path, margins_dir: Path) -> dict:
     lap("validate")
     sample = derive(report.data, spec)
     lap("derive")
+    tracemalloc.start()  # memory allocated by the statistics engine alone (design -> estimates)
     design = design_from_spec(sample, spec)
     lap("design+rake+trim")
     for by in ("wave", ["wave", "commune"], ["wave", "iris"]):
         estimate(design, "in_difficulty", kind="proportion", level=1, by=by)
         lap(f"estimate by {by if isinstance(by, str) else ' × '.join(by)}")
+    stats_peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
     pipeline_total = sum(times.values())
     pipeline_rss = peak_rss_mb()
 
@@ -112,6 +120,7 @@ def child(path: Path, margins_dir: Path) -> dict:
         "pipeline_total": pipeline_total,
         "baseline_rss_mb": baseline,
         "peak_rss_mb": pipeline_rss,
+        "stats_peak_mb": stats_peak,
         "r_comparable_seconds": r_comparable,
         "r_comparable_rows": len(sample),
         "r_comparable_check": [float(overall["estimate"][0]), float(by_commune["se"][0])],
@@ -194,7 +203,8 @@ def main() -> None:
             for stage, seconds in result["stages"].items():
                 print(f"  {stage:<32s} {seconds:8.3f} s")
             print(f"  {'pipeline total':<32s} {result['pipeline_total']:8.3f} s")
-            print(f"  peak RSS {result['peak_rss_mb']:.0f} MB (after imports {result['baseline_rss_mb']:.0f} MB)")
+            print(f"  peak RSS {result['peak_rss_mb']:.0f} MB (after imports {result['baseline_rss_mb']:.0f} MB); "
+                  f"design → estimates allocate at most {result['stats_peak_mb']:.0f} MB (tracemalloc)")
             ours = result["r_comparable_seconds"]
             print(f"  R-comparable job ({result['r_comparable_rows']} rows, rake 4 margins, mean overall + by commune): {ours:.3f} s")
             if args.no_r:

@@ -86,10 +86,10 @@ class Results:
 
     - `fingerprint`: content hash of the inputs (cache key for anything derived from the results).
     - `validation`: the report on the survey file (its typed `data` dropped: `sample` holds it).
-    - `sample`: the valid microdata (empty when the file has findings).
     - `sample_counts`: respondents per wave and commune (`wave, commune, n`).
     - `design`: the calibrated design of all waves (None when the file has findings); each wave
       is raked and trimmed on its own, so `compare` across waves treats them as independent.
+      `sample` is its microdata, derived variables included (empty without a design).
     - `weighting`: weight diagnostics per wave (`WEIGHTING_COLUMNS`).
     - `estimates`: `ESTIMATE_COLUMNS`, the derived indicators (share of level 1) by wave and by
       every breakdown of `BREAKDOWNS` and IRIS; other questions: `question_estimates`.
@@ -105,7 +105,6 @@ class Results:
     settings: Mapping[str, Any]
     spec: SurveySpec
     validation: ValidationReport
-    sample: pd.DataFrame
     sample_counts: pd.DataFrame
     design: Design | None
     weighting: pd.DataFrame
@@ -116,6 +115,10 @@ class Results:
     areas: pd.DataFrame
 
     @property
+    def sample(self) -> pd.DataFrame:
+        return self.design.data if self.design is not None else pd.DataFrame(columns=[*self.spec.columns, *self.spec.derived])
+
+    @property
     def waves(self) -> list[int]:
         return sorted(int(w) for w in self.sample_counts["wave"].unique())
 
@@ -124,8 +127,7 @@ def run(inputs: Inputs, settings: Mapping[str, Any] | None = None) -> Results:
     settings_values = settings_mod.resolve(settings)
     spec = load_spec(inputs.survey_dir)
     report = validate_survey(read_table(inputs.survey, value_labels=spec.labels_fr, content=inputs.content), spec)
-    sample = derive(report.data, spec) if report.ok else pd.DataFrame(columns=[*spec.columns, *spec.derived])
-    design = design_from_spec(sample, spec) if report.ok else None
+    design = design_from_spec(derive(report.data, spec), spec) if report.ok else None
     catalog = load_catalog(inputs.indicators)
     values = indicator_values(catalog, load_values(inputs.indicator_values, catalog), design, spec)
     return Results(
@@ -135,8 +137,7 @@ def run(inputs: Inputs, settings: Mapping[str, Any] | None = None) -> Results:
         settings=settings_values,
         spec=spec,
         validation=dataclasses.replace(report, data=None),
-        sample=sample,
-        sample_counts=sample_counts(sample, spec),
+        sample_counts=sample_counts(design, spec),
         design=design,
         weighting=weighting(design, spec),
         estimates=indicator_estimates(design, spec, settings_values),
@@ -147,10 +148,12 @@ def run(inputs: Inputs, settings: Mapping[str, Any] | None = None) -> Results:
     )
 
 
-def sample_counts(sample: pd.DataFrame, spec: SurveySpec) -> pd.DataFrame:
+def sample_counts(design: Design | None, spec: SurveySpec) -> pd.DataFrame:
     """Respondents per wave and commune, as the file has them (unweighted)."""
+    if design is None:
+        return pd.DataFrame(columns=list(SAMPLE_COUNT_COLUMNS))
     keys = [spec.design.wave, "commune"]
-    counts = sample.groupby(keys, observed=True).size().reset_index(name="n")
+    counts = design.data.groupby(keys, observed=True).size().reset_index(name="n")
     return counts.rename(columns={spec.design.wave: "wave"})[list(SAMPLE_COUNT_COLUMNS)]
 
 

@@ -15,13 +15,13 @@ correctly in one click, and XLSX; both as bytes (no file written), keys as in `L
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from observatoire.demo.areas import COVARIATES as DEMO_COLUMNS
 from observatoire.errors import UserError
 from observatoire.export import csv_bytes, xlsx_bytes
 from observatoire.fragility import COMPONENT_COLUMNS, deciles, fragility_index
@@ -44,18 +44,11 @@ DEFAULT_DRAWS = 4000
 OUTLIER_RESIDUAL = 2.5
 
 DEMO_COVARIATES = DEMO_DIR / "iris_covariates.csv"
-# Area covariates file (one row per IRIS): identifiers, populations, then the model covariates.
+# Area covariates file (one row per IRIS): identifiers, populations, then the model covariates
+# (shares in [0, 1]; the same columns as the demo file, which the demo generator writes).
 IDENTIFIERS = ("iris", "commune")
 POPULATIONS = ("population", "population_15plus")
-MODEL_COVARIATES = (
-    "share_65plus",
-    "share_no_diploma",
-    "poverty_rate",
-    "share_single_person",
-    "unemployment_rate",
-    "thd_non_coverage",
-    "mobile_non_coverage",
-)
+MODEL_COVARIATES = DEMO_COLUMNS
 
 # Stable keys of the ranked list (CSV/XLSX headers, JSON keys), with their French meaning.
 LIST_COLUMNS = {

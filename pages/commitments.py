@@ -8,13 +8,17 @@ from observatoire.ui import commitments, loaders
 
 results = loaders.current_results()
 progress, catalog = results.progress, results.catalog
-presentation = st.toggle("Mode présentation (grands caractères, sans filtres)", key="presentation")
 chosen = st.query_params.get("id")
+
+
+def presentation_toggle() -> bool:
+    return st.toggle("Mode présentation (grands caractères, sans filtres ni tableaux)", key="presentation")
 
 
 def show_detail(row) -> None:
     st.button("← Tous les engagements", on_click=lambda: st.query_params.pop("id", None))
     st.title(f"Engagements — {row['id']} · {row['title']}")
+    presentation = presentation_toggle()
     commitments.status_badge(row)
     indicator = catalog.get(row["id"])
     st.markdown(f"**{commitments.headline_line(row)}**")
@@ -50,6 +54,7 @@ def show_overview() -> None:
     st.title("Engagements numérique responsable")
     st.caption(f"{len(progress)} engagements, horizon {catalog.horizon}. Statut calculé par la méthode de mesure "
                "des progrès d'Open SDG (détail dans chaque fiche).")
+    presentation = presentation_toggle()
     themes, statuses = [], []
     if not presentation:
         left, right = st.columns(2)
@@ -66,7 +71,7 @@ def show_overview() -> None:
     for theme, rows in shown.groupby("theme", sort=False):
         st.header(catalog.themes.get(theme, theme))
         for row in rows.to_dict("records"):
-            commitments.commitment_line(row, key=f"open-{row['id']}")
+            commitments.commitment_line(row, key=f"open-{row['id']}", large=presentation)
     if not presentation:
         st.download_button("Tableau des engagements (XLSX)", data=lambda: commitments.progress_xlsx(shown),
                            file_name="engagements.xlsx", mime=export.MIME["xlsx"], on_click="ignore")

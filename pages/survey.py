@@ -11,42 +11,45 @@ from observatoire.viz.charts import bar_chart
 results = loaders.current_results()
 spec = results.spec
 st.title("Enquête")
-
 if results.design is None:
     st.info("Aucune donnée d'enquête valide à afficher : chargez un fichier valide dans la page « Données ».")
+    st.stop()
+
+variable = st.selectbox("Question", survey_variables(spec), format_func=lambda v: labels.variable_label(spec, v))
+st.caption(spec.derived[variable].description_fr if variable in spec.derived else spec.questions_fr[variable])
+levels = ["1"] if variable in spec.derived else [str(code) for code in spec.labels_fr[variable]]
+level = st.selectbox("Réponse", levels, format_func=lambda v: labels.level_label(spec, variable, v), disabled=len(levels) == 1)
+left, right = st.columns(2)
+breakdown = left.selectbox("Répartition", list(labels.BREAKDOWNS), format_func=labels.BREAKDOWNS.get)
+wave = None if breakdown == "wave" else right.selectbox("Vague", results.waves[::-1], format_func=lambda w: f"Vague {w}")
+
+table = loaders.question_table(results, variable, "overall" if breakdown == "wave" else breakdown)
+rows = chosen_rows(table, level, breakdown, wave)
+subject = f"{labels.variable_label(spec, variable)} : « {labels.level_label(spec, variable, level)} »"
+if rows.empty:
+    st.info(f"Personne n'a répondu « {labels.level_label(spec, variable, level)} » dans les données chargées.")
+    st.stop()
+
+group_labels = labels.group_labels(spec, breakdown)
+named = rows.assign(groupe=group_names(rows, group_labels))
+st.altair_chart(bar_chart(named, label="groupe", title=subject), width="stretch")
+where = "" if wave is None else f", vague {wave}"
+components.estimate_table(rows, group_labels, f"{subject}{where} : part pondérée des habitants de 15 ans ou plus.")
+withheld = int((rows["flag"] == "withheld").sum())
+if withheld:
+    st.caption(f"{withheld} groupe(s) sans barre : {WITHHELD} (moins de {results.settings['reliability_withhold_n']} répondants).")
+
+st.subheader("Comparer deux groupes" if breakdown != "wave" else "Comparer deux vagues")
+shown = named[named["flag"] != "withheld"]
+names = dict(zip(shown["domain"].astype(str), shown["groupe"]))
+if len(names) < 2:
+    st.info("Il faut au moins deux groupes diffusés pour comparer.")
+    st.stop()
+a, b = st.columns(2)
+first = a.selectbox("Premier groupe", list(names), format_func=names.get)
+second = b.selectbox("Second groupe", list(names), index=1, format_func=names.get)
+if first == second:
+    st.info("Choisissez deux groupes différents.")
 else:
-    variable = st.selectbox("Question", survey_variables(spec), format_func=lambda v: labels.variable_label(spec, v))
-    st.caption(spec.derived[variable].description_fr if variable in spec.derived else spec.questions_fr[variable])
-    levels = ["1"] if variable in spec.derived else [str(code) for code in spec.labels_fr[variable]]
-    level = st.selectbox("Réponse", levels, format_func=lambda v: labels.level_label(spec, variable, v), disabled=len(levels) == 1)
-    left, right = st.columns(2)
-    breakdown = left.selectbox("Répartition", list(labels.BREAKDOWNS), format_func=labels.BREAKDOWNS.get)
-    waves = results.waves
-    wave = None if breakdown == "wave" else right.selectbox("Vague", waves[::-1], format_func=lambda w: f"Vague {w}")
-
-    table = loaders.question_table(results, variable, "overall" if breakdown == "wave" else breakdown)
-    rows = chosen_rows(table, level, breakdown, wave)
-    group_labels = labels.group_labels(spec, breakdown)
-    subject = f"{labels.variable_label(spec, variable)} : « {labels.level_label(spec, variable, level)} »"
-    named = rows.assign(groupe=group_names(rows, group_labels))
-    st.altair_chart(bar_chart(named, label="groupe", title=subject), width="stretch")
-    where = "" if wave is None else f", vague {wave}"
-    components.estimate_table(rows, group_labels, f"{subject}{where} : part pondérée des habitants de 15 ans ou plus.")
-    withheld = int((rows["flag"] == "withheld").sum())
-    if withheld:
-        st.caption(f"{withheld} groupe(s) sans barre : {WITHHELD} (moins de {results.settings['reliability_withhold_n']} répondants).")
-
-    st.subheader("Comparer deux groupes" if breakdown != "wave" else "Comparer deux vagues")
-    shown = named[named["flag"] != "withheld"]
-    if len(shown) < 2:
-        st.info("Il faut au moins deux groupes diffusés pour comparer.")
-    else:
-        names = dict(zip(shown["domain"].astype(str), shown["groupe"]))
-        a, b = st.columns(2)
-        first = a.selectbox("Premier groupe", list(names), format_func=names.get)
-        second = b.selectbox("Second groupe", list(names), index=1, format_func=names.get)
-        if first == second:
-            st.info("Choisissez deux groupes différents.")
-        else:
-            difference = loaders.comparison(results, variable, level, breakdown, first, second, wave).iloc[0]
-            st.markdown(comparison_text(difference, names[first], names[second]))
+    difference = loaders.comparison(results, variable, level, breakdown, first, second, wave).iloc[0]
+    st.markdown(comparison_text(difference, names[first], names[second]))

@@ -1,9 +1,13 @@
 """pipeline.run: the Results every page, the CLI and the site read."""
 
 import dataclasses
+import io
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyreadstat
 import pytest
 
 from observatoire.errors import UserError
@@ -125,3 +129,31 @@ def test_invalid_file_gives_findings_and_empty_tables(name, content, code):
 def test_unreadable_file_raises_a_french_user_error():
     with pytest.raises(UserError, match="pas pris en charge"):
         run(Inputs.upload("enquete.ods", b"PK\x03\x04"))
+
+
+def _as_xlsx(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    return buffer.getvalue()
+
+
+def _as_sav(frame: pd.DataFrame) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:  # pyreadstat writes files only
+        path = Path(folder) / "enquete.sav"
+        pyreadstat.write_sav(frame, str(path))
+        return path.read_bytes()
+
+
+def test_spss_upload_is_read_from_memory(demo):
+    wave_2024 = pd.read_csv(DEMO_DIR / "survey.csv", dtype=str, keep_default_na=False).query("wave == '2024'")
+    results = run(Inputs.upload("enquete.sav", _as_sav(wave_2024)))
+    assert results.validation.ok and results.waves == [2024]
+    expected = demo.estimates.query("wave == 2024").reset_index(drop=True)  # waves are raked apart
+    assert np.allclose(results.estimates["estimate"], expected["estimate"], equal_nan=True)
+
+
+def test_xlsx_upload_is_read_from_memory_with_spreadsheet_rows():
+    rows = pd.read_csv(DEMO_DIR / "survey.csv", dtype=str, keep_default_na=False).head(30)
+    rows.loc[rows.index[9], "commune"] = "99999"
+    results = run(Inputs.upload("enquete.xlsx", _as_xlsx(rows)))
+    assert [(f.code, f.row, f.column) for f in results.validation.findings] == [("unknown_commune", 11, "commune")]

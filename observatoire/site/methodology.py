@@ -17,8 +17,8 @@ from observatoire.ui import methodology as tables
 CONFORMITY = "non conforme"
 
 
-def disclosure_rules(settings) -> list[str]:
-    """The publication rules in force, read from the settings."""
+def disclosure_rules(settings, spec) -> list[str]:
+    """The publication rules in force, read from the settings and the codebook."""
     rules = [
         f"Une estimation reposant sur moins de {fmt_number(settings['reliability_withhold_n'])} répondants "
         "n'est pas diffusée : la page et les fichiers indiquent « donnée non diffusée », sans chiffre "
@@ -35,9 +35,22 @@ def disclosure_rules(settings) -> list[str]:
         "tranche d'âge, sexe, diplôme et vague, avec leur intervalle de confiance et leur effectif.",
         "Aucune estimation directe n'est publiée à l'échelle de l'IRIS ; la liste des quartiers prioritaires "
         "repose sur un modèle sur petits domaines (Fay-Herriot), avec ses signalements.",
-        "L'âge n'est publié qu'en tranches (15-29, 30-44, 45-59, 60-74, 75 ans ou plus).",
+        f"L'âge n'est publié qu'en tranches ({', '.join(spec.labels_fr['age_band'].values())}).",
     ]
     return rules
+
+
+def sources(data: SiteData) -> list[str]:
+    waves = "; ".join(f"vague {int(r['wave'])} : {fmt_number(r['n'])} répondants" for _, r in data.weighting.iterrows())
+    kind = "données de démonstration, synthétiques" if data.is_demo else "enquête auprès des habitants de 15 ans ou plus"
+    return [
+        f"Enquête : fichier « {data.source} » ({kind}) ; {waves}.",
+        "Marges de calage : population de 15 ans ou plus par commune, âge × sexe et diplôme (fichiers du tableau "
+        "« Marges de calage » ; source et millésime décrits à côté de chaque fichier).",
+        "Géographie : code officiel géographique de l'Insee (communes) et contours IRIS.",
+        "Engagements : catalogue des indicateurs (définition, unité, cible) et valeurs déclarées par les services ; "
+        "les indicateurs issus de l'enquête sont recalculés à partir de celle-ci.",
+    ]
 
 
 def methodology_page(data: SiteData) -> str:
@@ -45,13 +58,15 @@ def methodology_page(data: SiteData) -> str:
     return "".join([
         paragraphs(f"Résultats calculés à partir du fichier « {data.source} » "
                    f"({'données de démonstration' if data.is_demo else 'données d’enquête'})."),
+        heading(2, "Sources"),
+        bullet_list(sources(data)),
         heading(2, "Plan de sondage et estimation"),
         frame_table(tables.design_table(data.spec), "Plan de sondage et méthode d'estimation"),
         heading(2, "Calage sur le recensement"),
         frame_table(tables.margins_table(data.spec), "Marges de calage"),
         frame_table(tables.weighting_table(data.weighting), "Diagnostics des poids finaux, par vague"),
         heading(2, "Règles de diffusion"),
-        bullet_list(disclosure_rules(data.settings)),
+        bullet_list(disclosure_rules(data.settings, data.spec)),
         heading(2, "Mesure des progrès des engagements"),
         paragraphs(f"Méthode : {CITATION}."),
         frame_table(tables.progress_thresholds(), "Statuts de progression et seuils"),

@@ -50,6 +50,7 @@ PROGRESS_KEYS = (
     "projection_2026", "projection_low", "projection_high", "projection_probability", "projection_reason", "reason",
     "caveat",
 )  # fmt: skip
+NEIGHBOURHOOD_COLUMNS = tuple(c for c in targeting.LIST_COLUMNS if c != "direct")
 DECIMALS = {"estimate": 6, "se": 6, "ci_low": 6, "ci_high": 6, "cv": 4, "deff": 4, "weighted_n": 0}
 
 
@@ -77,12 +78,10 @@ def estimates_table(data: SiteData) -> pd.DataFrame:
     return table[list(ESTIMATE_FILE_COLUMNS)]
 
 
-def neighbourhoods_table(ranked: pd.DataFrame, withhold_n: int) -> pd.DataFrame:
-    """The ranked list (model-based shares with flags); direct shares of IRIS under the
-    publication threshold are blanked again here, whatever produced the table."""
-    table = ranked[list(targeting.LIST_COLUMNS)].copy()
-    table.loc[table["n_unweighted"] < withhold_n, "direct"] = math.nan
-    return table
+def neighbourhoods_table(ranked: pd.DataFrame) -> pd.DataFrame:
+    """The ranked list without the direct IRIS shares: they rest on a handful of respondents and
+    carry no interval; the model-based share is published with its interval, n and flags."""
+    return ranked[list(NEIGHBOURHOOD_COLUMNS)].round(targeting.ROUNDING)
 
 
 def _clean(value):
@@ -122,13 +121,13 @@ def readme(data: SiteData, files: list[OpenFile], built: date) -> bytes:
         *[f"- {f.name.removeprefix(DIRECTORY + '/')} : {f.description}" for f in files],
         "",
         "Règles de diffusion :",
-        *[f"- {rule}" for rule in disclosure_rules(data.settings)],
+        *[f"- {rule}" for rule in disclosure_rules(data.settings, data.spec)],
         "",
         "Colonnes de estimations.csv :",
         *[f"- {c} : {ESTIMATE_NOTES.get(c, '')}" for c in ESTIMATE_FILE_COLUMNS],
     ]
     if data.targeting is not None:
-        lines += ["", "Colonnes de quartiers.csv :", *[f"- {c} : {m}" for c, m in targeting.LIST_COLUMNS.items()]]
+        lines += ["", "Colonnes de quartiers.csv :", *[f"- {c} : {targeting.LIST_COLUMNS[c]}" for c in NEIGHBOURHOOD_COLUMNS]]
     lines += ["", "Clés de engagements.json (objet « indicators ») : " + ", ".join((*PROGRESS_KEYS, "theme_title")) + "."]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -140,7 +139,7 @@ def open_files(data: SiteData, built: date) -> list[OpenFile]:
                       "parts estimées par vague et par commune, âge, sexe, diplôme, avec IC à 95 %, n et fiabilité",
                       len(estimates))]
     if data.targeting is not None:
-        ranked = neighbourhoods_table(data.targeting, data.settings["reliability_withhold_n"])
+        ranked = neighbourhoods_table(data.targeting)
         files.append(OpenFile(f"{DIRECTORY}/quartiers.csv", _csv(ranked),
                               "quartiers (IRIS) classés par part estimée de personnes en difficulté (modèle sur petits "
                               "domaines), avec intervalle de rang et signalements", len(ranked)))

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import linalg, sparse
+from scipy import sparse
 
 from observatoire import settings as settings_mod
 from observatoire.errors import UserError
@@ -47,14 +47,17 @@ class CalibrationStep:
     design_weights: np.ndarray
     weights: np.ndarray
     margins: Margins
+    tolerance: tuple[float, int]  # epsilon and maximum iterations used (re-used by a re-raking)
 
     def take(self, rows: np.ndarray) -> CalibrationStep:
         terms = tuple(t.take(rows) for t in self.terms)
-        return CalibrationStep(self.method, terms, self.design_weights[rows], self.weights[rows], self.margins)
+        return CalibrationStep(
+            self.method, terms, self.design_weights[rows], self.weights[rows], self.margins, self.tolerance
+        )
 
     @cached_property
     def columns(self) -> np.ndarray:
-        """(rows x margins) column of X holding each row's indicator, one per margin."""
+        """(margins x rows): the column of X holding each row's indicator, per margin."""
         return indicator_columns(self.terms)
 
     @property
@@ -65,28 +68,17 @@ class CalibrationStep:
     def model_matrix(self) -> sparse.csr_matrix:
         return indicator_matrix(self.columns, self.n_columns)
 
-    @cached_property
-    def normal_inverse(self) -> np.ndarray:
-        """Pseudo-inverse of X'DX. X holds every category of every margin, so it is rank-deficient
-        (R's model.matrix drops one category per factor): the fitted values, hence the residuals,
-        are the same. Eigen-decomposition by scipy (numpy's threaded one stalls on busy cores)."""
-        x = self.model_matrix
-        gram = (x.T @ x.multiply(self.design_weights[:, None])).toarray()
-        values, vectors = linalg.eigh(gram)
-        keep = values > values.max() * 1e-12
-        return np.einsum("ik,jk->ij", vectors[:, keep] / values[keep], vectors[:, keep])
-
 
 def indicator_columns(terms: tuple[Term, ...]) -> np.ndarray:
     offsets = np.cumsum([0] + [len(t.categories) for t in terms[:-1]])
-    return np.stack([t.codes + off for t, off in zip(terms, offsets)], axis=1)
+    return np.stack([t.codes + off for t, off in zip(terms, offsets)])
 
 
 def indicator_matrix(columns: np.ndarray, n_columns: int) -> sparse.csr_matrix:
-    """Sparse (rows x categories) indicators: exactly one 1 per row and margin."""
-    n, per_row = columns.shape
+    """Sparse (rows x categories) indicators from (margins x rows) columns: one 1 per margin."""
+    per_row, n = columns.shape
     indptr = np.arange(0, n * per_row + 1, per_row)
-    return sparse.csr_matrix((np.ones(n * per_row), columns.ravel(), indptr), shape=(n, n_columns))
+    return sparse.csr_matrix((np.ones(n * per_row), columns.T.ravel(), indptr), shape=(n, n_columns))
 
 
 # --- margins -> terms ---------------------------------------------------------------------------
@@ -200,15 +192,17 @@ def _relative_misfit(terms: tuple[Term, ...], w: np.ndarray) -> float:
 def rake(design: Design, margins: Margins, epsilon: float | None = None, max_iter: int | None = None) -> Design:
     """Raking by iterative proportional fitting (R's `rake()` weights); the variance then uses
     the calibration (raking-function) linearisation, as `calibrate(calfun = "raking")`."""
-    epsilon, max_iter = _options(epsilon, max_iter)
-    terms = build_terms(design, margins)
+    return _ipf(design, build_terms(design, margins), margins, *_options(epsilon, max_iter))
+
+
+def _ipf(design: Design, terms: tuple[Term, ...], margins: Margins, epsilon: float, max_iter: int) -> Design:
     w = design.weights.copy()
     for iteration in range(1, max_iter + 1):
         for t in terms:
             current = np.bincount(t.codes, w, len(t.categories))
             w *= (t.totals / current)[t.codes]
         if _relative_misfit(terms, w) < epsilon:
-            return _calibrated(design, terms, margins, "raking", w, iteration)
+            return _calibrated(design, terms, margins, "raking", w, iteration, (epsilon, max_iter))
     raise _not_converged(terms, w, max_iter)
 
 
@@ -241,8 +235,10 @@ def calibrate(
     calibration equations X'(d g) = T, as R's `calibrate(..., calfun=)`."""
     if method not in _DISTANCES:
         raise UserError(f"Méthode de calage inconnue : « {method} ».", f"Choix : {', '.join(_DISTANCES)}.")
-    epsilon, max_iter = _options(epsilon, max_iter)
-    terms = build_terms(design, margins)
+    return _newton(design, build_terms(design, margins), margins, method, *_options(epsilon, max_iter))
+
+
+def _newton(design: Design, terms: tuple[Term, ...], margins: Margins, method: str, epsilon: float, max_iter: int):
     x = indicator_matrix(indicator_columns(terms), sum(len(t.categories) for t in terms))
     population = np.concatenate([t.totals for t in terms])
     d = design.weights
@@ -257,12 +253,12 @@ def calibrate(
         if not np.isfinite(w).all():
             break
         if np.max(np.abs(population - x.T @ w) / (1 + np.abs(population))) < epsilon:
-            return _calibrated(design, terms, margins, method, w, iteration)
+            return _calibrated(design, terms, margins, method, w, iteration, (epsilon, max_iter))
     raise _not_converged(terms, d * g_of(x @ eta), max_iter)
 
 
-def _calibrated(design: Design, terms, margins, method: str, w: np.ndarray, iterations: int) -> Design:
-    step = CalibrationStep(method, terms, design.weights, w, margins)
+def _calibrated(design: Design, terms, margins, method: str, w: np.ndarray, iterations: int, tolerance) -> Design:
+    step = CalibrationStep(method, terms, design.weights, w, margins, tolerance)
     g = w / design.weights
     record = {
         "step": "calibration",
@@ -322,11 +318,11 @@ def trim(
         "weight_ratio": float(w.max() / w.min()) if w.min() > 0 else float("inf"),
     }
     trimmed = design.with_weights(w, None, record)
-    if rerake and design.calibrations:
+    if rerake and design.calibrations:  # same margins, same rows: reuse the margin indicators
         last = design.calibrations[-1]
         if last.method == "raking":
-            return rake(trimmed, last.margins)
-        return calibrate(trimmed, last.margins, method=last.method)
+            return _ipf(trimmed, last.terms, last.margins, *last.tolerance)
+        return _newton(trimmed, last.terms, last.margins, last.method, *last.tolerance)
     return trimmed
 
 

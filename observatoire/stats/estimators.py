@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
+from scipy import stats
 
 from observatoire import settings as settings_mod
 from observatoire.errors import UserError
@@ -25,7 +25,7 @@ from observatoire.stats.design import Design
 from observatoire.stats.glm_logit import fit_intercept
 from observatoire.stats.intervals import IntervalInput, confidence_interval
 from observatoire.stats.reliability import apply_reliability
-from observatoire.stats.variance import linearised_variance
+from observatoire.stats.variance import Influence, linearised_variance
 
 COLUMNS = [
     "variable", "level", "domain_type", "domain", "estimate", "se", "ci_low", "ci_high",
@@ -49,7 +49,7 @@ class Linearised:
     targets: list  # per category: the 0/1 (or numeric) values, NaN = missing
     domains: Domains
     estimate: np.ndarray
-    influence: sparse.csc_matrix
+    influence: Influence
     variance: np.ndarray
     weighted_n: np.ndarray
     n: np.ndarray
@@ -85,10 +85,11 @@ def _numeric(design: Design, variable: str) -> np.ndarray:
         raise UserError(f"Variable absente des données : « {variable} ».", "")
     column = design.data[variable]
     values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
-    bad = np.isnan(values) & column.notna().to_numpy() & (column.astype(str).str.strip() != "").to_numpy()
-    if bad.any():
+    suspect = np.flatnonzero(np.isnan(values) & column.notna().to_numpy())  # only these need a look
+    bad = suspect[(column.iloc[suspect].astype(str).str.strip() != "").to_numpy()]
+    if len(bad):
         raise UserError(
-            f"La variable « {variable} » n'est pas numérique (ex. « {column[bad].iloc[0]} »).",
+            f"La variable « {variable} » n'est pas numérique (ex. « {column.iloc[bad[0]]} »).",
             "Pour une variable qualitative, demandez une proportion.",
         )
     return values
@@ -140,7 +141,7 @@ def linearise(
     rows = np.concatenate([p[0] for p in parts])
     cols = np.concatenate([p[1] + j * m for j, p in enumerate(parts)])
     values = np.concatenate([p[2] for p in parts])
-    influence = sparse.csc_matrix((values, (rows, cols)), shape=(design.n, m * len(targets)))
+    influence = Influence(rows, cols, values, m * len(targets))
     stack = {key: np.concatenate([p[3][key] for p in parts]) for key in parts[0][3]}
     return Linearised(
         levels=levels,
@@ -277,9 +278,7 @@ def _svyglm_logit(design: Design, lin: Linearised, rows_per_domain: np.ndarray):
         rows = np.concatenate([v for v, _ in size_columns])
         cols = np.concatenate([c for _, c in size_columns])
         keep = np.isin(cols, boundary)
-        sizes = sparse.csc_matrix(
-            (w[rows[keep]], (rows[keep], np.searchsorted(boundary, cols[keep]))), shape=(design.n, len(boundary))
-        )
+        sizes = Influence(rows[keep], np.searchsorted(boundary, cols[keep]), w[rows[keep]], len(boundary))
         numerator[boundary] += np.square(p[boundary] - mu[boundary]) * linearised_variance(design, sizes)
     with np.errstate(divide="ignore", invalid="ignore"):
         return mu, np.sqrt(numerator) / (total_w * mu * (1 - mu))
@@ -312,7 +311,7 @@ def compare(
     a = _domain_index(lin.domains, first)
     if other is None:
         b = _domain_index(lin.domains, second)
-        contrast = lin.influence[:, [a]] - lin.influence[:, [b]]
+        contrast = lin.influence.contrast(a, b)
         variance = float(linearised_variance(design, contrast)[0])
         second_estimate, df = lin.estimate[b], float(design.degrees_of_freedom)
         n_second = lin.n[b]

@@ -1,6 +1,6 @@
 """Taylor-linearisation variance for stratified, clustered, calibrated designs (R's svyrecvar).
 
-Input: a sparse (rows x m) matrix Z of influence values already multiplied by the final weights,
+Input: a sparse (rows x m) matrix Z (as an `Influence`: its non-zeros) of influence values already multiplied by the final weights,
 one column per (statistic, domain). For each calibration step k, in order, the influence is
 replaced by the residual of the regression of Z / w_k on the step's indicators X_k weighted by
 the step's input weights d_k (Deville-Särndal; R's `qr.resid(qr(X sqrt(d)), ...)`):
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
+from scipy import linalg, sparse
 
 from observatoire.stats.calibration import indicator_matrix
 from observatoire.stats.design import Design
@@ -38,36 +38,42 @@ def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Influence:
-    """Non-zeros of Z: row, column, value; m columns."""
+    """The sparse (rows x m) influence matrix Z as its non-zeros: row, column, value."""
 
     rows: np.ndarray
     cols: np.ndarray
     values: np.ndarray
     m: int
 
-    @classmethod
-    def of(cls, z: sparse.spmatrix) -> Influence:
-        z = sparse.coo_matrix(z)
-        return cls(z.row, z.col, z.data, z.shape[1])
+    def contrast(self, first: int, second: int) -> Influence:
+        """One column: column `first` minus column `second`."""
+        keep = (self.cols == first) | (self.cols == second)
+        signs = np.where(self.cols[keep] == first, 1.0, -1.0)
+        return Influence(self.rows[keep], np.zeros(int(keep.sum()), np.int64), signs * self.values[keep], 1)
 
     def grouped(self, keys: np.ndarray, weights: np.ndarray, groups: int) -> np.ndarray:
         """(groups x m) sums of weights * values by (key of the row, column)."""
         flat = np.bincount(keys * self.m + self.cols, weights * self.values, groups * self.m)
         return flat.reshape(groups, self.m)
 
-    def indicator_sums(self, step, row_weights: np.ndarray) -> np.ndarray:
-        """X_k' diag(row_weights) Z as a dense (categories x m) matrix."""
-        weights = row_weights[self.rows]
-        total = np.zeros((step.n_columns, self.m))
-        for column in step.columns.T:
-            total += self.grouped(column[self.rows], weights, step.n_columns)
-        return total
+    def indicator_sums(self, step, *row_weights: np.ndarray) -> list[np.ndarray]:
+        """X_k' diag(weights) Z as dense (categories x m) matrices, one per weight vector (the
+        keys are shared)."""
+        size = step.n_columns * self.m
+        values = [w[self.rows] * self.values for w in row_weights]
+        totals = [np.zeros(size) for _ in row_weights]
+        for column in step.columns:
+            key = column[self.rows] * self.m + self.cols
+            for total, v in zip(totals, values):
+                total += np.bincount(key, v, size)
+        return [t.reshape(step.n_columns, self.m) for t in totals]
 
 
 @dataclass(frozen=True)
 class CalibrationParts:
     """What the residualisation needs besides Z, once per design."""
 
+    inverses: list  # per step: pseudo-inverse of X_k' D_k X_k
     couplings: dict  # (k, j), j < k: X_k' diag(d_k w_j / w_k) X_j
     gram: np.ndarray  # M' G M (G = per-unit stratum scale)
     stratum_totals: np.ndarray  # H x stacked categories: per-stratum totals of M
@@ -86,19 +92,20 @@ def _cell_parts(design: Design) -> CalibrationParts:
     steps = design.calibrations
     key = design.strata
     for step in steps:
-        for column in step.columns.T:
+        for column in step.columns:
             key = pd.factorize(key * (int(column.max()) + 1) + column)[0]
     first = pd.Series(key).drop_duplicates().index.to_numpy()  # codes appear in first-row order
     n_cells = len(first)
 
     def cell_matrix(step, weights):
         summed = np.bincount(key, weights, n_cells)
-        return indicator_matrix(step.columns[first], step.n_columns).multiply(summed[:, None]).tocsr()
+        return indicator_matrix(step.columns[:, first], step.n_columns).multiply(summed[:, None]).tocsr()
 
     def ones(step):
-        return indicator_matrix(step.columns[first], step.n_columns)
+        return indicator_matrix(step.columns[:, first], step.n_columns)
 
     scale = design.stratum_scale()[design.strata]
+    inverses = [pseudo_inverse((ones(s).T @ cell_matrix(s, s.design_weights)).toarray()) for s in steps]
     couplings = {
         (k, j): (ones(step).T @ cell_matrix(steps[j], step.design_weights * steps[j].weights / step.weights)).toarray()
         for k, step in enumerate(steps)
@@ -109,11 +116,14 @@ def _cell_parts(design: Design) -> CalibrationParts:
         (np.ones(n_cells), (design.strata[first], np.arange(n_cells))), shape=(len(design.strata_labels), n_cells)
     )
     totals = np.hstack([(strata_of_cells @ cell_matrix(s, s.weights)).toarray() for s in steps])
-    return CalibrationParts(couplings, np.block(blocks), totals)
+    return CalibrationParts(inverses, couplings, np.block(blocks), totals)
 
 
 def _clustered_parts(design: Design) -> CalibrationParts:
     steps = design.calibrations
+    inverses = [
+        pseudo_inverse((s.model_matrix.T @ s.model_matrix.multiply(s.design_weights[:, None])).toarray()) for s in steps
+    ]
     couplings = {}
     for k, step in enumerate(steps):
         scaled = step.model_matrix.multiply((step.design_weights / step.weights)[:, None]).T.tocsr()
@@ -122,7 +132,16 @@ def _clustered_parts(design: Design) -> CalibrationParts:
     units = psu_totals(design)
     scale = design.stratum_scale()[design.unit_stratum]
     gram = (units.T @ units.multiply(scale[:, None])).toarray()
-    return CalibrationParts(couplings, gram, (design.stratum_aggregator @ units).toarray())
+    return CalibrationParts(inverses, couplings, gram, (design.stratum_aggregator @ units).toarray())
+
+
+def pseudo_inverse(gram: np.ndarray) -> np.ndarray:
+    """Pseudo-inverse of X'DX. X holds every category of every margin, so it is rank-deficient
+    (R's model.matrix drops one category per factor): the fitted values, hence the residuals,
+    are the same. Eigen-decomposition by scipy (numpy's threaded one stalls on busy cores)."""
+    values, vectors = linalg.eigh(gram)
+    keep = values > values.max() * 1e-12
+    return np.einsum("ik,jk->ij", vectors[:, keep] / values[keep], vectors[:, keep])
 
 
 def psu_totals(design: Design) -> sparse.csr_matrix:
@@ -131,9 +150,8 @@ def psu_totals(design: Design) -> sparse.csr_matrix:
     return rows if design.psu_aggregator is None else (design.psu_aggregator @ rows).tocsr()
 
 
-def linearised_variance(design: Design, z: sparse.spmatrix) -> np.ndarray:
-    """Variance of each column's total of `z` (rows x m, influence x final weights)."""
-    inf = Influence.of(z)
+def linearised_variance(design: Design, inf: Influence) -> np.ndarray:
+    """Variance of each column's total of Z (rows x m, influence x final weights)."""
     scale = design.stratum_scale()
     unit_scale = scale[design.unit_stratum]
     h = len(design.strata_labels)
@@ -147,11 +165,14 @@ def linearised_variance(design: Design, z: sparse.spmatrix) -> np.ndarray:
     coefs = None
     if design.calibrations:
         parts = calibration_parts(design)
-        coefs = _coefficients(design, parts, inf)
+        steps = design.calibrations
         if design.clustered:
+            rhs = [inf.indicator_sums(s, s.design_weights / s.weights)[0] for s in steps]
             cross = (psu_totals(design).multiply(unit_scale[:, None]).T @ a).toarray()
         else:
-            cross = np.vstack([inf.indicator_sums(s, unit_scale * s.weights) for s in design.calibrations])
+            sums = [inf.indicator_sums(s, s.design_weights / s.weights, unit_scale * s.weights) for s in steps]
+            rhs, cross = [r for r, _ in sums], np.vstack([c for _, c in sums])
+        coefs = _coefficients(parts, rhs)
         squares += -2.0 * np.einsum("pd,pd->d", cross, coefs) + np.einsum("pd,pd->d", coefs, product(parts.gram, coefs))
         stratum_totals -= product(parts.stratum_totals, coefs)
     n_h = np.maximum(design.n_psu, 1)
@@ -161,14 +182,13 @@ def linearised_variance(design: Design, z: sparse.spmatrix) -> np.ndarray:
     return np.maximum(variance, 0.0)
 
 
-def _coefficients(design: Design, parts: CalibrationParts, inf: Influence) -> np.ndarray:
-    """Stacked [B_1; B_2; ...] (categories x m), applying the steps in order as R does."""
+def _coefficients(parts: CalibrationParts, rhs: list[np.ndarray]) -> np.ndarray:
+    """Stacked [B_1; B_2; ...] (categories x m) from X_k' D_k (Z / w_k), steps in R's order."""
     coefs = []
-    for k, step in enumerate(design.calibrations):
-        rhs = inf.indicator_sums(step, step.design_weights / step.weights)
+    for k, right in enumerate(rhs):
         for j, b in enumerate(coefs):  # earlier steps' fitted parts, already removed
-            rhs -= product(parts.couplings[k, j], b)
-        coefs.append(product(step.normal_inverse, rhs))
+            right = right - product(parts.couplings[k, j], b)
+        coefs.append(product(parts.inverses[k], right))
     return np.vstack(coefs)
 
 

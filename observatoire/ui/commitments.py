@@ -203,11 +203,12 @@ def open_detail(indicator_id: str) -> None:
     st.query_params["id"] = indicator_id
 
 
-def commitment_line(row: Mapping, key: str) -> None:
+def commitment_line(row: Mapping, key: str, large: bool = False) -> None:
     """One commitment in the list: status badge, title, latest value and target, link to its card."""
     with st.container(border=True):
-        badge, text, action = st.columns([3, 8, 2], vertical_alignment="center")
-        with badge:
+        text, action = st.columns([6, 1], vertical_alignment="center")
+        with text:
             status_badge(row)
-        text.markdown(f"**{row['id']} · {row['title']}**  \n{headline_line(row)}")
+            title = f"{row['id']} · {row['title']}"
+            st.markdown(f"### {title}\n{headline_line(row)}" if large else f"**{title}**  \n{headline_line(row)}")
         action.button(f"Fiche {row['id']}", key=key, on_click=open_detail, args=(row["id"],))

@@ -1,7 +1,8 @@
 """Page components shared by every page (stable API: other pages call these).
 
 - `source_banner(results)`: demonstration-data warning, or the name of the session's own file.
-- `figure_card(row, label, help=None)`: one headline share with its 95 % CI, n and reliability.
+- `figure_card(row, label, help=None)`: one estimate-table row as a headline share with its
+  95 % CI, n and reliability.
 - `estimate_table(table, group_labels, caption)`: an estimate table as an accessible HTML table;
   withheld rows read « donnée non diffusée », fragile ones « ⚠ à interpréter avec prudence ».
 - `findings_table(report)`: a validation report as a French table (ligne, colonne, valeur, …).
@@ -33,12 +34,9 @@ def source_banner(results: Results) -> None:
         st.info(f"Résultats calculés sur votre fichier « {results.source} », pour cette session uniquement.")
 
 
-def figure_card(row: Mapping | None, label: str, help: str | None = None) -> None:
-    """A headline share: the value (or « donnée non diffusée »), then CI, n and reliability in words."""
-    if row is None:
-        st.metric(label, "–", help=help, border=True)
-        st.caption("Aucune réponse pour cette vague.")
-        return
+def figure_card(row: Mapping, label: str, help: str | None = None) -> None:
+    """A headline share (an estimate-table row): the value (or « donnée non diffusée »), then CI,
+    n and reliability in words."""
     st.metric(label, shown_estimate(row), help=help, border=True)
     n = f"n = {fmt_number(row['n_unweighted'])} répondants"
     if row["flag"] == "withheld":

@@ -1,5 +1,7 @@
 """Enquête: question × breakdown → table and chart with CI, n and flags; comparisons."""
 
+import dataclasses
+
 from app_harness import empty_results, page_test, with_counts
 
 from observatoire.formatting import WITHHELD, fmt_percent
@@ -69,3 +71,11 @@ def test_survey_without_data_says_so_in_french():
     at = page_test(PAGE, empty_results())
     assert not at.exception and not at.table
     assert "Aucune donnée d'enquête valide" in at.info[0].value
+
+
+def test_survey_answer_nobody_gave_is_said_not_drawn(demo):
+    estimates = demo.estimates[demo.estimates["variable"] != "no_device"]
+    at = page_test(PAGE, dataclasses.replace(demo, estimates=estimates, fingerprint="survey-no-answer"))
+    at = _select(at, "Question", "no_device")
+    assert not at.exception and not at.table and not at.get("vega_lite_chart")
+    assert "Personne n'a répondu" in at.info[0].value

@@ -8,13 +8,13 @@ import time
 import pytest
 from PIL import Image
 
-from browser_harness import page_named
+from browser_harness import SCREENS, open_page, page_named, page_url
 
 pytestmark = pytest.mark.browser
 
 
 def _canvas_colours(page, selector: str, timeout_s: float = 20) -> tuple[int, float]:
-    """Distinct colours and share of non-white pixels of a canvas, once deck.gl has drawn."""
+    """Distinct colours and share of non-white pixels of an element, once it has drawn."""
     canvas = page.locator(selector).first
     canvas.wait_for(state="visible", timeout=timeout_s * 1000)
     deadline = time.monotonic() + timeout_s
@@ -31,7 +31,7 @@ def _canvas_colours(page, selector: str, timeout_s: float = 20) -> tuple[int, fl
 def test_map_canvas_is_drawn(visits):
     page = visits(page_named("carte")).page
     colours, painted = _canvas_colours(page, '[data-testid="stDeckGlJsonChart"] canvas')
-    assert colours > 5 and painted > 0.2, (colours, painted)
+    assert colours > 5 and painted > 0.2, (colours, painted)  # deck.gl drew the areas
 
 
 def _download(page, label: str) -> bytes:
@@ -40,7 +40,52 @@ def _download(page, label: str) -> bytes:
     return info.value.path().read_bytes()
 
 
-@pytest.mark.parametrize("label, magic", [("Tableau CSV", b"\xef\xbb\xbf"), ("Tableau XLSX", b"PK")])
-def test_map_table_downloads(visits, label, magic):
-    data = _download(visits(page_named("carte")).page, label)
+CSV, XLSX, PNG, SVG, PDF = b"\xef\xbb\xbf", b"PK", b"\x89PNG", b"<svg", b"%PDF"
+
+
+@pytest.mark.parametrize("url_path, label, magic", [
+    ("carte", "Tableau CSV", CSV),
+    ("carte", "Tableau XLSX", XLSX),
+    ("quartiers", "Liste CSV", CSV),
+    ("quartiers", "Liste XLSX", XLSX),
+    ("engagements", "Tableau des engagements (XLSX)", XLSX),
+])
+def test_downloads_deliver_files(visits, url_path, label, magic):
+    data = _download(visits(page_named(url_path)).page, label)
     assert data.startswith(magic) and len(data) > 200
+
+
+@pytest.fixture(scope="module")
+def detail(server, browser):
+    """The deep link of one commitment's card, as an official would open it from a mail."""
+    visit = open_page(browser, page_url(server, page_named("engagements")) + "?id=INC05")
+    yield visit
+    visit.page.context.close()
+
+
+def test_deep_link_opens_the_card_with_its_chart(detail):
+    from test_pages import screenshot
+
+    page = detail.page
+    assert "INC05" in page.locator("h1").first.inner_text()
+    colours, painted = _canvas_colours(page, '[data-testid="stVegaLiteChart"]')
+    assert colours > 5, colours
+    texts = page.locator('[data-testid="stVegaLiteChart"] svg text').all_inner_texts()
+    assert any(t.startswith("Cible 2026 : ") and "," in t for t in texts), texts  # French decimal comma
+    assert not [e for e in detail.console_errors if "404" not in e]
+    assert not detail.outside
+    screenshot(page, SCREENS / "engagements-INC05.png")
+
+
+@pytest.mark.parametrize("label, magic", [("Graphique PNG", PNG), ("Graphique SVG", SVG), ("Graphique PDF", PDF),
+                                          ("Série XLSX", XLSX)])
+def test_card_exports_the_chart_and_series(detail, label, magic):
+    data = _download(detail.page, label)
+    assert data.startswith(magic) and len(data) > 500
+
+
+def test_card_has_no_serious_accessibility_violation(detail):
+    from test_pages import axe_violations, known_case
+
+    left = [f for f in axe_violations(detail.page) if not known_case(detail.page, f)]
+    assert left == [], left

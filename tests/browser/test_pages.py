@@ -72,14 +72,24 @@ def known_case(page, finding: dict) -> Known | None:
     return None
 
 
+def screenshot(page, path) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so grow the viewport to fit it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": min(max(height, size["height"]), 6000)})
+    page.wait_for_timeout(500)  # let deck.gl and Vega redraw at the new size
+    page.screenshot(path=str(path))
+    page.set_viewport_size(size)
+
+
 @pytest.mark.parametrize("entry", PAGES, ids=[p.url_path for p in PAGES])
 def test_page_loads_with_content_and_no_console_error(visits, entry):
     visit = visits(entry)
     main = visit.page.locator('[data-testid="stMain"]')
     assert entry.title in main.locator("h1").first.inner_text()
     assert not visit.page.locator('[data-testid="stException"]').count()
-    SCREENS.mkdir(parents=True, exist_ok=True)
-    visit.page.screenshot(path=str(SCREENS / f"{entry.url_path}.png"), full_page=True)
+    screenshot(visit.page, SCREENS / f"{entry.url_path}.png")
     errors = [line for line in visit.console_errors if not STREAMLIT_CONSOLE.match(line)]
     assert not errors, "\n".join(errors)
 

@@ -70,12 +70,13 @@ def progress_rows() -> pd.DataFrame:
          "projection_year": 2026, "projection_2026": 52.0, "projection_low": 45.0, "projection_high": 59.0,
          "projection_reason": ""},
         {**base, **empty, "id": "SOB02", "theme": "sobriete", "title": "Sans valeur", "status": "not_available",
-         "status_label": "Non évaluable", "reason": "aucune valeur pour cet indicateur", "projection_reason": None},
+         "status_label": "Non évaluable", "reason": "aucune valeur pour cet indicateur", "caveat": math.nan,
+         "projection_reason": None},
     ])
 
 
 def neighbourhood_rows() -> pd.DataFrame:
-    """Three IRIS; the second has 4 respondents but a direct share (must be blanked on output)."""
+    """Three IRIS; the second has 4 respondents and a direct share (never published)."""
     rows = pd.DataFrame({
         "rank": [1, 2, 3], "rank_low": [1, 1, 2], "rank_high": [3, 3, 3], "p_top_k": [0.9, 0.7, 0.4],
         "commune": ["33063"] * 3, "commune_name": ["Bordeaux"] * 3,

@@ -63,12 +63,11 @@ def test_demo_estimates_file_has_every_published_breakdown(demo_estimates):
     assert not (demo_estimates["domain_type"] == "iris").any()
 
 
-def test_neighbourhoods_file_blanks_direct_shares_under_the_threshold(hand_files):
+def test_neighbourhoods_file_has_model_shares_but_no_direct_iris_share(hand_files):
     table = read_csv(hand_files["donnees/quartiers.csv"].content)
-    assert not RESPONDENT_LEVEL - {"iris"} & set(table.columns)
-    small = table["n_unweighted"] < 11
-    assert table.loc[small, "direct"].isna().all() and table.loc[~small & (table["n_unweighted"] > 0), "direct"].notna().all()
-    assert table[["estimate", "ci_low", "ci_high", "flag"]].notna().all().all()
+    assert "direct" not in table.columns and not RESPONDENT_LEVEL - {"iris"} & set(table.columns)
+    assert table[["estimate", "ci_low", "ci_high", "n_unweighted", "flag"]].notna().all().all()
+    assert list(table["iris"].astype(str)) == ["330630101", "330630102", "330630103"]
 
 
 def test_progress_json_is_strict_json_with_every_commitment(hand_files, hand_data):

@@ -71,13 +71,14 @@ def test_area_without_sample_gets_synthetic_estimate_and_larger_mse(milk):
     y_missing = y.copy()
     y_missing[[0, 30]] = np.nan
     fit = fay_herriot(y_missing, psi, X)
+    design = np.column_stack([np.ones(len(X)), X.to_numpy()])
+    used = design[fit.sampled]
+    beta_cov = np.linalg.inv((used.T / (fit.sigma2_u + psi[fit.sampled])) @ used)
     for i in (0, 30):
         assert not fit.sampled[i]
         assert fit.gamma[i] == 0
-        assert fit.estimate[i] == pytest.approx(float(X.iloc[i] @ fit.beta[1:] + fit.beta[0]))
-        x = np.r_[1.0, X.iloc[i].to_numpy()]
-        q = np.linalg.inv((np.column_stack([np.ones(len(X)), X])[fit.sampled].T / (fit.sigma2_u + psi[fit.sampled])) @ np.column_stack([np.ones(len(X)), X])[fit.sampled])
-        assert fit.mse[i] == pytest.approx(fit.sigma2_u + x @ q @ x)
+        assert fit.estimate[i] == pytest.approx(design[i] @ fit.beta)
+        assert fit.mse[i] == pytest.approx(fit.sigma2_u + design[i] @ beta_cov @ design[i])
         assert fit.mse[i] > fit.mse[fit.sampled].max()
     assert np.isnan(fit.std_residual[0])
 

@@ -182,3 +182,16 @@ def test_missing_covariate_in_real_file_names_iris_and_column(demo_results, demo
     with pytest.raises(UserError) as err:
         area_estimates(demo_results.design, covariates, 2024)
     assert "poverty_rate" in err.value.message and "330630101" in err.value.message
+
+
+def test_demo_model_estimates_are_closer_to_the_truth_than_direct_ones(demo_areas):
+    from observatoire.demo.survey import build_population
+
+    truth = build_population().truth(demo_areas.wave).query("geo_level == 'iris'").set_index("geo_code")["in_difficulty"]
+    areas = demo_areas.areas.assign(truth=lambda t: t["iris"].map(truth))
+    small = areas[(areas["n_unweighted"] > 0) & (areas["n_unweighted"] < 30)]
+    model_mse = ((small["estimate"] - small["truth"]) ** 2).mean()
+    direct_mse = ((small["direct"] - small["truth"]) ** 2).mean()
+    assert model_mse < 0.5 * direct_mse
+    covered = (areas["ci_low"] <= areas["truth"]) & (areas["truth"] <= areas["ci_high"])
+    assert covered.mean() > 0.85

@@ -141,3 +141,9 @@ def test_linear_calibration_and_diagnostics(frame):
     info = weight_diagnostics(greg)
     assert info["effective_n"] == pytest.approx(greg.n / info["kish_deff"])
     assert info["history"][0]["method"] == "linear" and info["history"][0]["converged"]
+
+
+def test_mean_of_a_text_variable_is_refused_in_french(frame):
+    design = Design.from_frame(frame, weights="weight")
+    with pytest.raises(UserError, match="pas numérique"):
+        estimate(design, "answer")

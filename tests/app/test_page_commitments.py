@@ -1,0 +1,143 @@
+"""Engagements: commitments by theme with status badges in words, filters, deep-linked detail."""
+
+import dataclasses
+import math
+
+import pytest
+from app_harness import page_test
+
+from observatoire.ui.commitments import explain_progress, filter_commitments, headline_line, status_counts
+
+PAGE = "pages/commitments.py"
+
+
+def _detail(results, indicator_id: str):
+    from streamlit.testing.v1 import AppTest
+
+    from app_harness import TIMEOUT
+    from observatoire.paths import ROOT
+    from observatoire.ui.loaders import UPLOAD_KEY, Upload
+
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=TIMEOUT)
+    at.session_state[UPLOAD_KEY] = Upload(results.source, "test", results)
+    at.query_params["id"] = indicator_id
+    return at.run()
+
+
+def test_overview_groups_40_commitments_by_theme_with_text_badges(demo):
+    at = page_test(PAGE, demo)
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value.startswith("Engagements")
+    assert [h.value for h in at.header] == list(demo.catalog.themes.values())
+    assert len([b for b in at.button if b.label.startswith("Fiche ")]) == 40
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert len(badges) == 40
+    labels = set(demo.progress["status_label"])
+    assert all(any(label in badge for label in labels) for badge in badges)  # words, not colour alone
+    counts = at.table[0].value
+    assert counts["Engagements"].sum() == 40
+
+
+def test_overview_filters_by_theme_and_status(demo):
+    at = page_test(PAGE, demo)
+    at.multiselect[0].set_value(["inclusion"]).run()
+    at.multiselect[1].set_value(["target_achieved"]).run()
+    assert not at.exception
+    expected = demo.progress[(demo.progress["theme"] == "inclusion") & (demo.progress["status"] == "target_achieved")]
+    assert sorted(b.label for b in at.button if b.label.startswith("Fiche ")) == sorted(f"Fiche {i}" for i in expected["id"])
+    assert [h.value for h in at.header] == ["Inclusion et accès aux droits"]
+
+
+def test_button_opens_the_detail_and_sets_the_deep_link(demo):
+    at = page_test(PAGE, demo)
+    next(b for b in at.button if b.label == "Fiche INC01").click().run()
+    assert at.query_params["id"] == "INC01"
+    assert "INC01" in at.title[0].value
+
+
+def test_deep_link_shows_trend_and_explained_components(demo):
+    at = _detail(demo, "INC01")
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value.startswith("Engagements — INC01")
+    assert at.get("vega_lite_chart"), "no trend chart"
+    explained = next(m.value for m in at.markdown if "Cible :" in m.value)
+    assert "Cible : 15,0\u00a0% en 2026" in explained and "Statut :" in explained
+    series = at.table[0].value
+    assert list(series.index) == ["2022", "2024"]
+    assert all(cell.startswith("[") for cell in series["IC à 95 %"])
+    assert [b.proto.label for b in at.get("download_button")] == ["Graphique PNG", "Graphique SVG", "Graphique PDF", "Série XLSX"]
+
+
+def test_withheld_value_is_not_shown_in_the_detail(demo):
+    values = demo.indicator_values.copy()
+    latest = (values["indicator"] == "INC01") & (values["year"] == 2024) & (values["geo_level"] == "metropole")
+    values.loc[latest, ["value", "ci_low", "ci_high"]] = math.nan  # withheld: the row keeps its n
+    at = _detail(dataclasses.replace(demo, indicator_values=values), "INC01")
+    assert not at.exception
+    assert list(at.table[0].value.index) == ["2022"]
+
+
+def test_unknown_id_falls_back_to_the_list(demo):
+    at = _detail(demo, "XXX99")
+    assert "XXX99" in at.warning[-1].value
+    assert len([b for b in at.button if b.label.startswith("Fiche ")]) == 40
+
+
+def test_empty_catalog_says_so(demo):
+    at = page_test(PAGE, dataclasses.replace(demo, progress=demo.progress.iloc[0:0]))
+    assert not at.exception
+    assert "Aucun engagement" in at.info[0].value
+
+
+def test_presentation_mode_hides_filters_and_tables(demo):
+    at = _detail(demo, "INC01")
+    at.toggle[0].set_value(True).run()
+    assert not at.exception
+    assert not at.table and not at.get("download_button") and at.get("vega_lite_chart")
+
+
+ROW = {
+    "id": "INC01", "title": "t", "theme": "inclusion", "unit_short": "%", "decimals": 1, "status": "moderate",
+    "status_label": "Progrès modéré, à accélérer", "reason": "", "caveat": "", "direction": "decrease",
+    "target": 15.0, "target_year": 2026, "base_year": 2022, "base_value": 20.0, "latest_year": 2024,
+    "latest_value": 18.0, "latest_ci_low": 17.0, "latest_ci_high": 19.0, "cagr_actual": -0.0513,
+    "cagr_required": -0.0694, "ratio": 0.739, "growth_progress": None, "threshold_high": 0.95, "threshold_med": 0.6,
+    "projection_year": 2026, "projection_2026": 16.1, "projection_low": 14.0, "projection_high": 18.2,
+    "projection_probability": 0.21, "projection_reason": "",
+}
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({}, "Rythme observé rapporté au rythme nécessaire : 0,74"),
+        ({}, "il faudrait une évolution de -6,9\u00a0% par an ; l'évolution observée est de -5,1\u00a0% par an"),
+        ({}, "la valeur en 2026 serait de 16,1\u00a0% (intervalle de prédiction à 95 % : [14,0\u00a0;\u00a018,2]) ; "
+             "probabilité d'atteindre la cible : 21\u00a0%"),
+        ({"target": None, "ratio": None, "growth_progress": 0.051, "threshold_high": 0.015, "threshold_med": 0.005},
+         "Sans cible, l'évolution observée"),
+        ({"target": None}, "Pas de cible chiffrée ; une baisse est souhaitée."),
+        ({"projection_2026": None, "projection_reason": "2 point(s) seulement"}, "Pas de projection : 2 point(s) seulement."),
+        ({"caveat": "l'intervalle contient la cible"}, "Attention : l'intervalle contient la cible."),
+        ({"status": "not_available", "status_label": "Non évaluable", "cagr_actual": None, "ratio": None,
+          "reason": "aucune valeur depuis l'année de référence 2022"},
+         "En résumé : aucune valeur depuis l'année de référence 2022."),
+    ],
+)
+def test_explain_progress_in_plain_french(change, expected):
+    lines = explain_progress({**ROW, **change})
+    assert any(expected in line for line in lines), lines
+
+
+def test_headline_line_and_filters():
+    assert headline_line(ROW) == "18,0\u00a0% [17,0\u00a0;\u00a019,0] en 2024 · cible 15,0\u00a0% en 2026"
+    assert headline_line({**ROW, "latest_value": None, "target": None}) == "aucune valeur · sans cible chiffrée"
+
+
+def test_filters_and_counts(demo):
+    progress = demo.progress
+    assert filter_commitments(progress).equals(progress)
+    shown = filter_commitments(progress, ["sobriete"], ["on_track", "moderate"])
+    assert set(shown["theme"]) <= {"sobriete"} and set(shown["status"]) <= {"on_track", "moderate"}
+    counts = status_counts(progress)
+    assert counts["count"].sum() == 40 and list(counts["status"]) == [s for s in counts["status"]]
