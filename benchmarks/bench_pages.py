@@ -7,6 +7,7 @@ Prints one table; pages are read from app.py.
 
 from __future__ import annotations
 
+import os
 import statistics
 import sys
 import tempfile
@@ -14,6 +15,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # silence bare-mode notices of AppTest runs
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402

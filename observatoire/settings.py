@@ -92,8 +92,9 @@ SETTINGS: dict[str, Setting] = {
             "lonely_psu",
             "fail",
             "Strate ne contenant qu'une seule unité primaire (« lonely PSU ») : fail = erreur "
-            "(défaut de R), adjust = centrer sur la moyenne générale, remove / certainty = la "
-            "strate ne contribue pas à la variance (options(survey.lonely.psu) de R).",
+            "(défaut de R), adjust = la strate apporte le carré du total de son unité, non centré "
+            "(comme survey 4.1.1), remove / certainty = la strate ne contribue pas à la variance "
+            "(options(survey.lonely.psu) de R).",
             ("fail", "adjust", "remove", "certainty"),
         ),
         Setting(

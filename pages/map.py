@@ -12,19 +12,29 @@ from observatoire.viz.legend import quantile_classes
 results = loaders.current_results()
 st.title("Carte des inégalités numériques")
 variables = list(results.spec.derived)
+MODELLED = "in_difficulty"
 if results.estimates.empty or not results.waves:
     st.info("Aucune estimation à cartographier : l'échantillon chargé est vide ou non valide (voir la page « Données »).")
     st.stop()
 
-left, middle, right = st.columns([2, 4, 2])
-level = left.radio("Niveau", list(maps.GEO_LEVELS), format_func=lambda k: maps.GEO_LEVELS[k].label, horizontal=True)
-variable = middle.selectbox("Indicateur", variables, format_func=lambda v: labels.variable_label(results.spec, v))
-wave = right.selectbox("Vague d'enquête", results.waves[::-1])
+left, middle, right = st.columns([4, 3, 2])
+variable = left.selectbox("Indicateur", variables, format_func=lambda v: labels.variable_label(results.spec, v))
+# The small-area model exists for the share in difficulty of the latest wave (results.areas).
+levels = [k for k in maps.GEO_LEVELS if k != "iris_model" or (variable == MODELLED and not results.areas.empty)]
+level = middle.radio("Niveau", levels, format_func=lambda k: maps.GEO_LEVELS[k].label)
+waves = results.waves[-1:] if level == "iris_model" else results.waves[::-1]
+wave = right.selectbox("Vague d'enquête", waves)
 
 subject = labels.variable_label(results.spec, variable).lower()
-estimates = results.estimates
-table = estimates[(estimates["wave"] == wave) & (estimates["variable"] == variable) & (estimates["level"] == "1")
-                  & (estimates["domain_type"] == level)]
+if level == "iris_model":
+    table = maps.model_estimates(results.areas)
+    st.caption("Modèle de Fay-Herriot : chaque IRIS emprunte de l'information aux IRIS semblables (recensement, "
+               "couverture), d'où des intervalles plus étroits que l'estimation directe ; les IRIS sans répondant "
+               "(prédiction du modèle seule) sont marqués fragiles. Détail et classement : page « Quartiers ».")
+else:
+    e = results.estimates
+    table = e[(e["wave"] == wave) & (e["variable"] == variable) & (e["level"] == "1") & (e["domain_type"] == level)]
+geo_level = "commune" if level == "commune" else "iris"
 geometry = maps.load_geometry(level)
 figures = maps.area_figures(table, geometry, level)
 classes = quantile_classes(figures["estimate"])
@@ -32,12 +42,13 @@ summary = maps.text_alternative(figures, f"{subject} ({wave})", level)
 
 map_column, side_column = st.columns([3, 1])
 with map_column:
-    names = load_communes() if level == "commune" else None
-    st.pydeck_chart(maps.choropleth(figures, geometry, classes, labels=names), height=520, alt=summary)
+    borders = maps.load_geometry("commune") if geo_level == "iris" else None  # communes over IRIS, to find one's way
+    deck = maps.choropleth(figures, geometry, classes, labels=load_communes(), borders=borders)
+    st.pydeck_chart(deck, height=520, alt=summary)
 with side_column:
     show_legend(classes, f"Part des habitants de 15 ans ou plus, {wave}")
     st.caption(summary)
-    group_labels = labels.group_labels(results.spec, level)
+    group_labels = labels.group_labels(results.spec, geo_level)
     export_table = table.assign(name=table["domain"].map(group_labels))
     st.download_button("Tableau CSV", data=lambda: export.csv_bytes(export_table),
                        file_name=f"carte_{variable}_{level}_{wave}.csv", mime=export.MIME["csv"], on_click="ignore")
@@ -49,4 +60,4 @@ with side_column:
 st.subheader("Les chiffres de la carte")
 components.estimate_table(table.sort_values("domain"), group_labels,
                           f"{subject.capitalize()}, {wave} : estimation, intervalle de confiance à 95 %, nombre de "
-                          "répondants et fiabilité, pour chaque territoire ayant des répondants.")
+                          "répondants et fiabilité, pour chaque territoire estimé.")

@@ -129,7 +129,7 @@ class Design:
                 f"Strate(s) avec une seule unité primaire : {names}. La variance n'y est pas définie "
                 "(R s'arrête aussi : « Stratum has only one PSU », option survey.lonely.psu = 'fail').",
                 "Regroupez ces strates avec une strate voisine, ou choisissez le réglage lonely_psu "
-                "= adjust (centrage sur la moyenne générale) ou certainty (strate exhaustive).",
+                "= adjust (variance approchée, comme R) ou certainty (strate exhaustive).",
             )
 
     # --- new designs --------------------------------------------------------------------------
@@ -246,14 +246,16 @@ def _assemble(data, weights, strata, labels, cluster_key, lonely, clustered, wav
     strata = np.asarray(strata, dtype=np.int64)
     psu, first = pd.factorize(strata * (int(np.max(cluster_key)) + 1) + np.asarray(cluster_key), sort=True)
     psu_stratum = (first // (int(np.max(cluster_key)) + 1)).astype(np.int64)
-    w = np.asarray(weights, dtype=float)
-    w.setflags(write=False)
+    arrays = [np.asarray(weights, dtype=float), strata, psu.astype(np.int64), psu_stratum]
+    for array in arrays:
+        array.setflags(write=False)
+    w, strata, psu, psu_stratum = arrays
     return Design(
         data=data,
         weights=w,
         strata=strata,
         strata_labels=tuple(labels),
-        psu=psu.astype(np.int64),
+        psu=psu,
         psu_stratum=psu_stratum,
         fpc_population=np.full(len(labels), np.inf),
         lonely_psu=lonely,

@@ -178,8 +178,11 @@ def _one_target(kind: str, y: np.ndarray, x_den, dom: np.ndarray, w: np.ndarray,
         elif kind == "total":
             estimate, residual = total_y, yr - (total_y / total_w)[d]
             score, scale = yr, np.square(total_w)
-        else:
-            estimate = total_y / total_w
+        else:  # shifted by the domain's first value: exact (zero residuals) when y is constant
+            shift = np.zeros(m)
+            first = pd.Series(d).drop_duplicates()
+            shift[first.to_numpy()] = yr[first.index.to_numpy()]
+            estimate = shift + np.bincount(d, wr * (yr - shift[d]), m) / total_w
             residual = yr - estimate[d]
             score, scale = residual / total_w[d], np.ones(m)
         # R's deff: var / (svyvar * (N - n) / (N n)), svyvar = n/(n-1) * weighted variance
@@ -223,13 +226,14 @@ def estimate(
     method = ci or values["ci_method_proportion" if kind == "proportion" else "ci_method_mean"]
     m, j = len(lin.domains.labels), len(lin.levels)
     df = np.tile(domain_df(design, lin.domains), j)
+    # R's nrow() of a domain's design: calibrated designs keep every row (zero weights)
     domain_rows = np.bincount(lin.domains.codes[lin.domains.codes >= 0], minlength=m)
-    design_rows = np.full(m * j, design.n) if design.calibrated else np.tile(domain_rows, j)
+    rows_per_domain = np.full(m, design.n) if design.calibrated else domain_rows
     se = np.sqrt(lin.variance)
     point, logit_se = lin.estimate, None
     if method == "logit" and kind == "proportion" and values["logit_fit"] == "r_glm":
-        point, logit_se = _svyglm_logit(design, lin, np.where(design.calibrated, design.n, domain_rows))
-    interval = IntervalInput(point, se, df, design_rows, lin.kish_n, values["ci_level"], logit_se)
+        point, logit_se = _svyglm_logit(design, lin, rows_per_domain)
+    interval = IntervalInput(point, se, df, np.tile(rows_per_domain, j), lin.kish_n, values["ci_level"], logit_se)
     low, high = confidence_interval(method, interval, kind == "proportion")
     with np.errstate(divide="ignore", invalid="ignore"):
         cv = se / np.abs(lin.estimate)

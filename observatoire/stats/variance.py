@@ -193,7 +193,8 @@ def _coefficients(parts: CalibrationParts, rhs: list[np.ndarray]) -> np.ndarray:
 
 
 def _lonely_adjustment(design: Design, inf: Influence, coefs) -> np.ndarray:
-    """R's lonely.psu = "adjust": a single-PSU stratum contributes (T_psu - grand mean)^2."""
+    """survey 4.1.1's lonely.psu = "adjust": a single-PSU stratum adds f_h T_psu^2, its PSU total
+    left uncentred (influence values of means are already centred overall)."""
     units = design.psu if design.clustered else np.arange(design.n)
     lonely = np.flatnonzero(design.n_psu[design.unit_stratum] == 1)
     if len(lonely) == 0:
@@ -204,9 +205,8 @@ def _lonely_adjustment(design: Design, inf: Influence, coefs) -> np.ndarray:
     hit = slot >= 0
     totals = np.zeros((len(lonely), inf.m))
     np.add.at(totals, (slot[hit], inf.cols[hit]), inf.values[hit])
-    grand = np.bincount(inf.cols, inf.values, inf.m)
     if coefs is not None:
-        units = psu_totals(design)
-        totals -= product(units[lonely].toarray(), coefs)
-        grand -= np.einsum("p,pd->d", np.asarray(units.sum(axis=0)).ravel(), coefs)
-    return np.square(totals - grand / len(design.unit_stratum)).sum(axis=0)
+        totals -= product(psu_totals(design)[lonely].toarray(), coefs)
+    fpc = design.fpc_population[design.unit_stratum[lonely]]
+    f = np.where(np.isfinite(fpc), 1 - 1 / np.where(np.isfinite(fpc), fpc, 1), 1.0)
+    return np.einsum("l,ld->d", f, np.square(totals))

@@ -43,6 +43,8 @@ def configure(chart: alt.TopLevelMixin, size: str = "normal", description: str |
     chart = chart.configure(locale=FRENCH_LOCALE, font="sans-serif").configure_axis(
         labelFontSize=font, titleFontSize=font
     ).configure_legend(labelFontSize=font, titleFontSize=font).configure_title(fontSize=font + 2, anchor="start")
+    # Width fits the box (Streamlit, exports); height stays the plot's own (Streamlit would squeeze it).
+    chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     return chart.properties(description=description) if description else chart
 
 
@@ -98,7 +100,7 @@ def bar_chart(
     whiskers = base.mark_errorbar(ticks=True, color="#161616").encode(
         x=alt.X("bas:Q", title=""), x2="haut:Q", y=y, tooltip=tooltip
     )
-    height = max(60, 28 * len(data))
+    height = 40 + 28 * len(data)  # one band per category (plot area: title and axis come on top)
     return configure((bars + whiskers).properties(title=title, height=height, width="container"), size,
                      description=title or None)
 

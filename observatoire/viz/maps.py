@@ -37,12 +37,31 @@ class GeoLevel:
     file: str
     code: str
     name: str
+    phrase: str  # how the text alternative says it: « par commune »
 
 
 GEO_LEVELS = {
-    "commune": GeoLevel("Communes", "communes.geojson", "code", "nom"),
-    "iris": GeoLevel("IRIS (quartiers)", "iris.geojson", "code_iris", "nom_iris"),
+    "commune": GeoLevel("Communes", "communes.geojson", "code", "nom", "par commune"),
+    "iris": GeoLevel("IRIS, estimation directe", "iris.geojson", "code_iris", "nom_iris", "par IRIS"),
+    "iris_model": GeoLevel("IRIS, modèle sur petits domaines", "iris.geojson", "code_iris", "nom_iris",
+                           "par IRIS (modèle sur petits domaines)"),
 }
+SYNTHETIC = "synthétique"  # targeting's method for an IRIS without respondent (model prediction only)
+
+
+def model_estimates(areas: pd.DataFrame) -> pd.DataFrame:
+    """Small-area estimates per IRIS (`targeting.area_estimates`) in the estimate-table columns the
+    map reads; an IRIS without respondent (prediction of the model alone) is flagged fragile."""
+    return pd.DataFrame(
+        {
+            "domain": areas["iris"],
+            "estimate": areas["estimate"],
+            "ci_low": areas["ci_low"],
+            "ci_high": areas["ci_high"],
+            "n_unweighted": areas["n_unweighted"],
+            "flag": ["fragile" if method == SYNTHETIC else "ok" for method in areas["method"]],
+        }
+    )
 
 
 def load_geometry(level: str, geo_dir: Path = GEO_DIR) -> dict:
@@ -84,8 +103,7 @@ def area_figures(estimates: pd.DataFrame, geometry: dict, level: str, percent: b
 def text_alternative(figures: pd.DataFrame, subject: str, level: str, percent: bool = True) -> str:
     """A French sentence summarising the map for screen readers and the printed report."""
     shown = figures.dropna(subset=["estimate"])
-    where = "par commune" if level == "commune" else "par IRIS"
-    parts = [f"Carte : {subject}, {where} ({len(figures)} territoires)."]
+    parts = [f"Carte : {subject}, {GEO_LEVELS[level].phrase} ({len(figures)} territoires)."]
     if not shown.empty:
         low, high = shown.loc[shown["estimate"].idxmin()], shown.loc[shown["estimate"].idxmax()]
         parts.append(
@@ -122,12 +140,14 @@ def choropleth(
     geometry: dict,
     classes: Classes | None = None,
     labels: pd.DataFrame | None = None,
+    borders: dict | None = None,
 ) -> pdk.Deck:
     """A pydeck choropleth of `area_figures(...)`, without basemap.
 
     Withheld and missing areas are grey; fragile areas get a dashed vermillion outline (the
     legend and the tooltip say so in words). `labels` (columns `nom, centroid_lat,
-    centroid_lon`) adds place names as a text layer (accents need `character_set="auto"`).
+    centroid_lon`) adds place names as a text layer (accents need `character_set="auto"`);
+    `borders` (a FeatureCollection, e.g. the communes over an IRIS map) adds their outlines.
     """
     classes = classes or quantile_classes(figures["estimate"])
     by_code = figures.set_index("code")
@@ -170,6 +190,10 @@ def choropleth(
             extensions=[{"@@type": "PathStyleExtension", "dash": True}],
         ),
     ]
+    if borders is not None:
+        outlines = [{"path": ring} for feature in borders["features"] for ring in _rings(feature["geometry"])]
+        layers.append(pdk.Layer("PathLayer", data=outlines, id="borders", get_path="path",
+                                get_color=[22, 22, 22, 200], width_min_pixels=1.5))
     if labels is not None:
         layers.append(
             pdk.Layer(

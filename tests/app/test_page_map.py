@@ -60,6 +60,19 @@ def test_map_iris_level_has_277_areas(demo):
     assert len(at.table[0].value) == len(rows)  # IRIS without respondents: no row, « aucune estimation » on the map
 
 
+def test_map_small_area_model_level_covers_every_iris_latest_wave_only(demo):
+    at = page_test(PAGE, demo)
+    at.radio[0].set_value("iris_model").run()
+    assert not at.exception
+    assert at.selectbox[1].options == [str(WAVE)]
+    areas = next(layer for layer in _deck(at)["layers"] if layer["id"] == "areas")
+    assert len(areas["data"]["features"]) == 277 and len(at.table[0].value) == 277
+    synthetic = (demo.areas["method"] == "synthétique").sum()
+    assert (at.table[0].value["Fiabilité"].str.contains("prudence")).sum() == synthetic
+    at.selectbox[0].set_value("no_device").run()  # the model exists for the share in difficulty only
+    assert at.radio[0].options == ["Communes", "IRIS, estimation directe"] and at.radio[0].value == "commune"
+
+
 def test_map_fragile_area_is_outlined_and_flagged(demo):
     results, row = _with_flag(demo, "33063", "fragile")
     at = page_test(PAGE, results)

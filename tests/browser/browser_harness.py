@@ -8,7 +8,9 @@ HTTP error, transferred byte and websocket frame.
 from __future__ import annotations
 
 import ast
+import atexit
 import contextlib
+import functools
 import os
 import socket
 import subprocess
@@ -169,13 +171,24 @@ def serve(log_path: Path):
                 process.kill()
 
 
-@contextlib.contextmanager
-def chromium():
+@functools.cache
+def _shared_browser():
+    """One Playwright and one Chromium per process: Playwright's sync API cannot run twice at
+    once in a thread, and the app's and the static site's browser tests share a pytest run."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+    def stop() -> None:
+        browser.close()
+        playwright.stop()
+
+    atexit.register(stop)
+    return browser
+
+
+@contextlib.contextmanager
+def chromium():
+    """The process's Chromium (launched on first use, closed at exit); callers open contexts in it."""
+    yield _shared_browser()

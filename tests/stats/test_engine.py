@@ -58,9 +58,15 @@ def test_lonely_psu_fails_like_r_unless_set(frame):
     frame.loc[0, "commune"] = "alone"
     with pytest.raises(UserError, match="une seule unité primaire"):
         Design.from_frame(frame, weights="weight", strata="commune")
+    margins = {"sex": {"F": 5000.0, "M": 5000.0}}
+    variances = {}
     for option in ("adjust", "remove", "certainty"):
-        design = Design.from_frame(frame, weights="weight", strata="commune", lonely_psu=option)
-        assert np.isfinite(estimate(design, "x", reliability=False)["se"]).all()
+        design = rake(Design.from_frame(frame, weights="weight", strata="commune", lonely_psu=option), margins)
+        variances[option] = estimate(design, "x", by="sex", reliability=False)["se"].to_numpy()
+        assert np.isfinite(variances[option]).all()
+    assert (variances["adjust"] >= variances["remove"]).all()  # the lonely PSU adds its deviation
+    assert (variances["adjust"] > variances["remove"]).any()
+    np.testing.assert_allclose(variances["remove"], variances["certainty"])
 
 
 def test_table_shape_and_proportion_categories(frame):

@@ -68,8 +68,10 @@ def test_iris_level_maps_all_277_areas(commune_estimates):
     geometry = maps.load_geometry("iris")
     figures = maps.area_figures(commune_estimates.iloc[0:0], geometry, "iris")
     assert len(figures) == 277 and set(figures["flag"]) == {"missing"}
-    deck = json.loads(maps.choropleth(figures, geometry).to_json())
+    deck = json.loads(maps.choropleth(figures, geometry, borders=maps.load_geometry("commune")).to_json())
     assert len(deck["layers"][0]["data"]["features"]) == 277
+    borders = next(layer for layer in deck["layers"] if layer["id"] == "borders")
+    assert len(borders["data"]) >= 28  # one ring per commune polygon
 
 
 def test_text_alternative_names_extremes_and_counts(figures):

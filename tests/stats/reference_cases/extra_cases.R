@@ -116,3 +116,47 @@ write_case("apistrat_domains", apistrat, '{
     {"kind": "proportion", "variable": "awards", "level": "Yes", "by": "cname", "ci": "beta"}
   ]
 }', NULL, rows)
+
+## 4. apistrat_lonely: one school moved to a stratum of its own ("X"), options(survey.lonely.psu =
+##    "adjust"); uncalibrated, then raked on sch.wide.
+lonely <- apistrat
+lonely$stype <- as.character(lonely$stype)
+lonely$stype[1] <- "X"
+options(survey.lonely.psu = "adjust")
+des <- svydesign(id = ~1, strata = ~stype, weights = ~pw, data = lonely)
+cal <- calibrate(des, ~sch.wide, c(`(Intercept)` = 6194, sch.wideYes = 5122), calfun = "raking", epsilon = 1e-13, maxit = 200)
+rows <- c(
+  overall("mean", "api00", svymean(~api00, des, deff = TRUE)),
+  overall("total", "enroll", svytotal(~enroll, des, deff = TRUE)),
+  by_rows("mean", "api00", svyby(~api00, ~stype, des, svymean), "stype")
+)
+write_case("apistrat_lonely", lonely, '{
+  "id": "apistrat_lonely",
+  "design": {"weights": "pw", "strata": "stype", "cluster": null, "fpc": null, "lonely_psu": "adjust"},
+  "calibration": null,
+  "estimates": [
+    {"kind": "mean", "variable": "api00", "level": null, "by": null, "ci": null},
+    {"kind": "total", "variable": "enroll", "level": null, "by": null, "ci": null},
+    {"kind": "mean", "variable": "api00", "level": null, "by": "stype", "ci": null}
+  ]
+}', NULL, rows)
+rows <- c(
+  overall("mean", "api00", svymean(~api00, cal, deff = TRUE)),
+  overall("total", "enroll", svytotal(~enroll, cal, deff = TRUE)),
+  by_rows("mean", "api00", svyby(~api00, ~stype, cal, svymean), "stype")
+)
+write_case("apistrat_lonely_raked", lonely, '{
+  "id": "apistrat_lonely_raked",
+  "design": {"weights": "pw", "strata": "stype", "cluster": null, "fpc": null, "lonely_psu": "adjust"},
+  "calibration": {
+    "method": "raking",
+    "margins": [{"variable": "sch.wide", "totals": {"No": 1072.0, "Yes": 5122.0}}],
+    "trim": null
+  },
+  "estimates": [
+    {"kind": "mean", "variable": "api00", "level": null, "by": null, "ci": null},
+    {"kind": "total", "variable": "enroll", "level": null, "by": null, "ci": null},
+    {"kind": "mean", "variable": "api00", "level": null, "by": "stype", "ci": null}
+  ]
+}', weights(cal), rows)
+options(survey.lonely.psu = "fail")
