@@ -7,7 +7,7 @@ Prints one table; pages are read from app.py.
 
 from __future__ import annotations
 
-import os
+import logging
 import statistics
 import sys
 import tempfile
@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")  # silence bare-mode notices of AppTest runs
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
@@ -23,6 +22,7 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from browser_harness import CHROMIUM, PAGES, chromium, open_page, page_url, serve  # noqa: E402
 
 RUNS = 3
+logging.disable(logging.WARNING)  # bare AppTest runs log "missing ScriptRunContext" notices
 
 
 def render_seconds(path: str) -> float:

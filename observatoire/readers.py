@@ -17,10 +17,11 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from observatoire.errors import UserError
@@ -30,6 +31,9 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SAV_SUFFIXES = (".sav", ".zsav")
 DELIMITERS = (";", ",", "\t")
 REPLACEMENT = "\ufffd"
+# Every character str.strip() removes (str.isspace), for the fast CSV path's padding check.
+WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+PADDED = f"^[{WHITESPACE}]|[{WHITESPACE}]$"
 SUPPORTED_FR = "CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252), Excel .xlsx, SPSS .sav"
 
 
@@ -100,8 +104,8 @@ def _read_csv(path: Path, content: bytes | None = None) -> Table:
     data = _read_bytes(path) if content is None else content
     text, encoding, bad_lines = decode_text(data, path)
     delimiter = sniff_delimiter(text)
-    records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    frame, issues, header_row = _frame_from_rows(enumerate(records, start=1))
+    parsed = parse_fast(text, delimiter)
+    frame, issues, header_row = parsed if parsed is not None else parse_careful(text, delimiter)
     if bad_lines:
         issues += _undecodable_cells(frame, header_row)
     source = Source(path, "csv", encoding, delimiter, None, len(frame), header_row, tuple(issues))
@@ -127,6 +131,11 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str, tuple[int, ...]]:
         return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8", ()
     except UnicodeDecodeError:
         pass
+    if not _may_hold_utf8(body):  # then every accented line is cp1252: decode them all at once
+        try:
+            return body.decode("cp1252"), "cp1252", ()
+        except UnicodeDecodeError:
+            pass
     parts, used, bad = [], set(), []
     for number, line in enumerate(body.splitlines(keepends=True), start=1):
         try:
@@ -141,6 +150,14 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str, tuple[int, ...]]:
     return "".join(parts), "utf-8+cp1252" if "utf-8" in used else "cp1252", tuple(bad)
 
 
+def _may_hold_utf8(body: bytes) -> bool:
+    """Whether some line could be accented UTF-8: a lead byte (C2-F4) followed by a continuation
+    byte (80-BF) is the least any non-ASCII UTF-8 text holds."""
+    raw = np.frombuffer(body, dtype=np.uint8)
+    leads = np.flatnonzero(raw[:-1] >= 0xC2)
+    return bool(((raw[leads] <= 0xF4) & (raw[leads + 1] & 0xC0 == 0x80)).any())
+
+
 def _undecodable_error(path: Path, position: int, data: bytes) -> UserError:
     line = data[:position].count(b"\n") + 1
     return UserError(f"Le fichier « {path.name} » contient des caractères illisibles (octet {position}, ligne {line}).", "Réenregistrez-le en « CSV UTF-8 » depuis votre tableur.")
@@ -148,11 +165,23 @@ def _undecodable_error(path: Path, position: int, data: bytes) -> UserError:
 
 def sniff_delimiter(text: str) -> str:
     """The separator of the header line: the most frequent of `;`, `,` and tab outside quotes."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    unquoted = re.sub(r'"[^"]*"', "", header)
+    unquoted = re.sub(r'"[^"]*"', "", _first_filled_line(text))
     counts = {d: unquoted.count(d) for d in DELIMITERS}
     best = max(DELIMITERS, key=lambda d: counts[d])
     return best if counts[best] else ","
+
+
+def _first_filled_line(text: str) -> str:
+    """The first line holding more than blanks, found in a growing prefix: a large file is not
+    split into lines just for its header."""
+    size = 1 << 16
+    while True:
+        lines = text[:size].splitlines()
+        whole = size >= len(text)
+        line = next((line for line in (lines if whole else lines[:-1]) if line.strip()), None)  # a cut last line may go on
+        if line is not None or whole:
+            return line or ""
+        size *= 4
 
 
 def _undecodable_cells(frame: pd.DataFrame, header_row: int) -> list[ReadIssue]:
@@ -161,6 +190,64 @@ def _undecodable_cells(frame: pd.DataFrame, header_row: int) -> list[ReadIssue]:
         hits = frame[name][frame[name].str.contains(REPLACEMENT, regex=False)]
         issues.extend(ReadIssue("undecodable_text", int(row), name, value) for row, value in hits.items())
     return issues
+
+
+def parse_careful(text: str, delimiter: str) -> tuple[pd.DataFrame, list[ReadIssue], int]:
+    """CSV `text` as a table of strings, its issues and header row, with Python's csv module:
+    copes with every file (title and blank lines, ragged rows, values spanning lines)."""
+    return _frame_from_rows(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
+
+
+def parse_fast(text: str, delimiter: str) -> tuple[pd.DataFrame, list[ReadIssue], int] | None:
+    """What `parse_careful` gives, from pandas' pyarrow parser; None when only the careful path
+    can tell: NUL bytes, title or blank lines above the header, ragged rows (pyarrow rejects
+    them), values spanning lines, or no data row."""
+    if "\x00" in text:
+        return None
+    try:
+        raw = pd.read_csv(io.BytesIO(text.encode()), sep=delimiter, header=None, dtype=str, keep_default_na=False, skip_blank_lines=False, engine="pyarrow")
+    except ValueError:  # pandas' ParserError included
+        return None
+    quoted = '"' in text
+    if quoted and len(raw) != _line_count(text):
+        return None
+    _strip_cells(raw, text, delimiter, quoted)
+    header = raw.iloc[0].tolist()
+    filled = _filled_rows(raw)
+    if sum(map(bool, header)) < 2 or not filled.any():
+        return None
+    body = raw[filled] if not filled[1:].all() else raw.iloc[1:]
+    keep, names, issues = _columns(header, 1, lambda i: body[i].ne("").any())
+    frame = body[keep].set_axis(names, axis=1).set_axis(pd.Index(np.flatnonzero(filled) + 1, name="row"), axis=0)
+    return frame, issues, 1
+
+
+def _filled_rows(raw: pd.DataFrame) -> np.ndarray:
+    """Data rows holding a value (the header, row 0, excluded); only a row whose first cell is
+    empty can be blank, so the other columns are looked at only when there is one."""
+    blank = raw[0].eq("").to_numpy()
+    if blank.any():
+        blank = raw.eq("").all(axis=1).to_numpy()
+    filled = ~blank
+    filled[0] = False
+    return filled
+
+
+def _line_count(text: str) -> int:
+    """Lines ended by \\n, \\r or \\r\\n, the last one with or without its end."""
+    ends = text.count("\n") + text.count("\r") - text.count("\r\n")
+    return ends + (not text.endswith(("\n", "\r")))
+
+
+def _strip_cells(raw: pd.DataFrame, text: str, delimiter: str, quoted: bool) -> None:
+    """Strip cells as str.strip() does, in place, looking at columns only when the text holds a
+    blank that may pad a value (line ends and the separator only can inside quotes)."""
+    if not any(c in text for c in WHITESPACE if quoted or c not in ("\n", "\r", delimiter)):
+        return
+    for name in raw.columns:
+        padded = raw[name].str.contains(PADDED, regex=True)
+        if padded.any():
+            raw[name] = raw[name].mask(padded, raw[name][padded].map(str.strip))
 
 
 # --- shared row handling ----------------------------------------------------------------------
@@ -178,9 +265,7 @@ def _frame_from_rows(rows: Iterable[tuple[int, list[str]]]) -> tuple[pd.DataFram
         return pd.DataFrame(), [], 1
     start = next((i for i, (_, cells) in enumerate(rows) if sum(map(bool, cells)) > 1), 0)
     (header_row, raw_header), body = rows[start], rows[start + 1 :]
-    keep = [i for i, name in enumerate(raw_header) if name or any(i < len(cells) and cells[i] for _, cells in body)]
-    header = [raw_header[i] or f"(colonne {i + 1})" for i in keep]
-    columns, issues = _unique_names(header, header_row)
+    keep, columns, issues = _columns(raw_header, header_row, lambda i: any(i < len(cells) and cells[i] for _, cells in body))
     width = len(raw_header)
     values, index = [], []
     for number, cells in body:
@@ -191,6 +276,14 @@ def _frame_from_rows(rows: Iterable[tuple[int, list[str]]]) -> tuple[pd.DataFram
         index.append(number)
     frame = pd.DataFrame(values, columns=columns, index=pd.Index(index, name="row"), dtype=str)
     return frame, issues, header_row
+
+
+def _columns(raw_header: list[str], header_row: int, filled: Callable[[int], bool]) -> tuple[list[int], list[str], list[ReadIssue]]:
+    """The columns kept (named, or unnamed with a value below: "(colonne 3)"), their unique names
+    and the repeated-name issues."""
+    keep = [i for i, name in enumerate(raw_header) if name or filled(i)]
+    names, issues = _unique_names([raw_header[i] or f"(colonne {i + 1})" for i in keep], header_row)
+    return keep, names, issues
 
 
 def _unique_names(header: list[str], header_row: int) -> tuple[list[str], list[ReadIssue]]:

@@ -82,6 +82,15 @@ SETTINGS: dict[str, Setting] = {
             ("weighted_mean", "r_glm"),
         ),
         Setting(
+            "boundary_interval",
+            "exact",
+            "Proportion estimée à exactement 0 % ou 100 % (logit et beta n'ont alors pas "
+            "d'intervalle, comme dans R) : exact = intervalle de Clopper-Pearson avec l'effectif "
+            "efficace de Kish, nommé clopper_pearson_kish sur la ligne (un 0 % publié ne doit pas "
+            "paraître certain) ; none = pas d'intervalle (comparaison avec R).",
+            ("exact", "none"),
+        ),
+        Setting(
             "ci_method_mean",
             "wald_t",
             "Méthode d'intervalle par défaut pour les moyennes, totaux et ratios : wald_t (Student "

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from observatoire import export
+from observatoire import commitments, export
 from observatoire.indicators.progress import headline_series
-from observatoire.ui import commitments, loaders
+from observatoire.ui import loaders
+from observatoire.ui.commitments import commitment_line, status_badge
 
 results = loaders.current_results()
 progress, catalog = results.progress, results.catalog
@@ -19,7 +20,7 @@ def show_detail(row) -> None:
     st.button("← Tous les engagements", on_click=lambda: st.query_params.pop("id", None))
     st.title(f"Engagements — {row['id']} · {row['title']}")
     presentation = presentation_toggle()
-    commitments.status_badge(row)
+    status_badge(row)
     indicator = catalog.get(row["id"])
     st.markdown(f"**{commitments.headline_line(row)}**")
     if not presentation:
@@ -71,7 +72,7 @@ def show_overview() -> None:
     for theme, rows in shown.groupby("theme", sort=False):
         st.header(catalog.themes.get(theme, theme))
         for row in rows.to_dict("records"):
-            commitments.commitment_line(row, key=f"open-{row['id']}", large=presentation)
+            commitment_line(row, key=f"open-{row['id']}", large=presentation)
     if not presentation:
         st.download_button("Tableau des engagements (XLSX)", data=lambda: commitments.progress_xlsx(shown),
                            file_name="engagements.xlsx", mime=export.MIME["xlsx"], on_click="ignore")

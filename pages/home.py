@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from observatoire import labels
 from observatoire.formatting import fmt_number
 from observatoire.pipeline import headline
-from observatoire.ui import components, labels, loaders
+from observatoire.ui import components, loaders
 from observatoire.ui.tables import sample_table, status_counts
 
 results = loaders.current_results()

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from observatoire import export
+from observatoire import export, labels
 from observatoire.geo import load_communes
-from observatoire.ui import components, labels, loaders
+from observatoire.ui import components, loaders
 from observatoire.ui.legend import show_legend
 from observatoire.viz import maps
 from observatoire.viz.legend import quantile_classes

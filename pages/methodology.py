@@ -3,8 +3,7 @@
 import streamlit as st
 
 from observatoire.indicators import progress
-from observatoire.ui import loaders
-from observatoire.ui.methodology import (
+from observatoire.methodology import (
     design_table,
     disclosure_rules,
     margins_table,
@@ -12,6 +11,7 @@ from observatoire.ui.methodology import (
     settings_table,
     weighting_table,
 )
+from observatoire.ui import loaders
 
 results = loaders.current_results()
 spec = results.spec

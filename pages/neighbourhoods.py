@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from observatoire import export, targeting
-from observatoire.ui import labels, loaders
+from observatoire import export, labels, targeting
+from observatoire.ui import loaders
 from observatoire.ui.neighbourhoods import SORTS, display_ranking
 
 results = loaders.current_results()

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from observatoire import labels
 from observatoire.formatting import WITHHELD
 from observatoire.pipeline import survey_variables
-from observatoire.ui import components, labels, loaders
+from observatoire.ui import components, loaders
 from observatoire.ui.tables import chosen_rows, comparison_text, group_names
 from observatoire.viz.charts import bar_chart
 

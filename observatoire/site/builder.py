@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from observatoire.formatting import WITHHELD, fmt_interval, fmt_number
+from observatoire.labels import variable_label
 from observatoire.site import survey
 from observatoire.site.budget import PageWeight, page_weight
 from observatoire.site.commitments import commitments_page, status_table
@@ -19,7 +20,6 @@ from observatoire.site.data import SiteConfig, SiteData
 from observatoire.site.markup import Frame, esc, heading, link, page, paragraphs
 from observatoire.site.methodology import CONFORMITY, accessibility_page, methodology_page
 from observatoire.site.opendata import OpenFile, downloads_page, open_files
-from observatoire.ui.labels import variable_label
 from observatoire.viz.legend import flag_label, fmt_value
 
 

@@ -1,5 +1,6 @@
 """`engagements.html`: the commitments by theme, each with its status as a text badge and the
-components of its progress assessment spelt out in French (in a native `<details>`, no script).
+components of its progress assessment spelt out in French (in a native `<details>`, no script),
+in the same words as the app (`observatoire.commitments.explain_progress`).
 """
 
 from __future__ import annotations
@@ -8,17 +9,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from observatoire.formatting import fmt_number, fmt_percent
+from observatoire.commitments import explain_progress, unit_of
 from observatoire.indicators.progress import CITATION, STATUS_LABELS_FR, STATUSES
-from observatoire.site.markup import Cell, definitions, esc, heading, paragraphs, table
+from observatoire.site.markup import Cell, bullet_list, esc, heading, paragraphs, table
 from observatoire.viz.charts import Unit
-
-DIRECTIONS = {
-    "increase": "à la hausse",
-    "decrease": "à la baisse",
-    "band": "rester dans une fourchette",
-    "binary": "objectif atteint ou non",
-}
 
 
 def badge(row: Mapping) -> str:
@@ -36,55 +30,14 @@ def latest(row: Mapping, unit: Unit) -> str:
     return text
 
 
-def components(row: Mapping, unit: Unit) -> list[tuple[str, str]]:
-    """The assessment's components, each named in plain French, only those that exist."""
-    items = []
-    if pd.notna(row.get("base_value")):
-        items.append(("Valeur de référence", f"{unit.fmt(row['base_value'])} en {int(row['base_year'])}"))
-    items.append(("Dernière valeur", latest(row, unit)))
-    target = (f"{unit.fmt(row['target'])} en {int(row['target_year'])}" if pd.notna(row.get("target"))
-              else "aucune cible chiffrée")
-    items.append(("Cible", target))
-    items.append(("Évolution souhaitée", DIRECTIONS.get(row["direction"], str(row["direction"]))))
-    if pd.notna(row.get("cagr_actual")):
-        items.append(("Évolution annuelle moyenne observée", fmt_percent(row["cagr_actual"], 1)))
-    if pd.notna(row.get("cagr_required")):
-        items.append(("Évolution annuelle nécessaire pour atteindre la cible", fmt_percent(row["cagr_required"], 1)))
-    if pd.notna(row.get("ratio")):
-        items.append(("Rythme observé rapporté au rythme nécessaire",
-                      f"{fmt_number(row['ratio'], 2)} (0,95 ou plus : en bonne voie ; 0,60 à 0,95 : progrès modéré ; "
-                      "0 à 0,60 : insuffisant ; négatif : s'éloigne de la cible)"))
-    if pd.notna(row.get("growth_progress")):
-        items.append(("Progression annuelle dans le sens souhaité",
-                      f"{fmt_percent(row['growth_progress'], 2)} (seuils : {fmt_percent(row['threshold_high'], 2)} "
-                      f"en bonne voie, {fmt_percent(row['threshold_med'], 2)} progrès modéré)"))
-    items.append(("Statut", str(row["status_label"])))
-    items.append(("Projection", projection(row, unit)))
-    for key, term in (("reason", "Précision"), ("caveat", "Attention")):
-        if pd.notna(row.get(key)) and row[key]:
-            items.append((term, str(row[key])))
-    return items
-
-
-def projection(row: Mapping, unit: Unit) -> str:
-    if not pd.notna(row.get("projection_2026")):
-        reason = row.get("projection_reason")
-        return f"non calculée : {reason}" if pd.notna(reason) and reason else "non calculée"
-    text = (f"{unit.fmt(row['projection_2026'])} en {int(row['projection_year'])} si la tendance linéaire se "
-            f"poursuit (intervalle de prédiction à 95 % : {unit.interval(row['projection_low'], row['projection_high'])})")
-    if pd.notna(row.get("projection_probability")):
-        text += f" ; probabilité d'atteindre la cible : {fmt_percent(row['projection_probability'], 0)}"
-    return text
-
-
 def commitment(row: Mapping) -> str:
-    unit = Unit(short=row["unit_short"], decimals=int(row["decimals"]))
+    unit = unit_of(row)
     note = " Entrée illustrative (indicateur, référence ou cible non publiés)." if row.get("illustrative") else ""
     return "".join([
         heading(3, f"{row['id']} · {row['title']}", anchor=str(row["id"])),
         f"<p>{badge(row)} {esc(latest(row, unit))}.{esc(note)}</p>\n",
         "<details><summary>Comment le statut est calculé</summary>",
-        definitions(components(row, unit)),
+        bullet_list(explain_progress(row)),
         "</details>\n",
     ])
 

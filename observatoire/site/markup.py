@@ -75,11 +75,6 @@ def frame_table(frame: pd.DataFrame, caption: str) -> str:
     return table(caption, header, rows)
 
 
-def definitions(items: Iterable[tuple[str, str]]) -> str:
-    """A definition list (`dt` term, `dd` text)."""
-    return "<dl>" + "".join(f"<dt>{esc(term)}</dt><dd>{esc(text)}</dd>" for term, text in items) + "</dl>\n"
-
-
 def paragraphs(*texts: str) -> str:
     return "".join(f"<p>{esc(t)}</p>\n" for t in texts)
 

@@ -8,11 +8,11 @@ as no RGAA audit has been made (an automated axe-core check is not an audit).
 
 from __future__ import annotations
 
+from observatoire import methodology as tables
 from observatoire.formatting import fmt_number, fmt_percent
 from observatoire.indicators.progress import CITATION
 from observatoire.site.data import SiteConfig, SiteData
 from observatoire.site.markup import bullet_list, frame_table, heading, link, paragraphs
-from observatoire.ui import methodology as tables
 
 CONFORMITY = "non conforme"
 

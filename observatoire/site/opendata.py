@@ -18,11 +18,11 @@ import pandas as pd
 from observatoire import export, targeting
 from observatoire.formatting import fmt_number
 from observatoire.indicators.progress import CITATION
+from observatoire.labels import group_labels, variable_label
 from observatoire.site.data import SiteData
 from observatoire.site.markup import Cell, link, paragraphs, table
 from observatoire.site.methodology import disclosure_rules
 from observatoire.stats.reliability import BLANKED
-from observatoire.ui.labels import group_labels, variable_label
 
 DIRECTORY = "donnees"
 LICENCE = "Licence Ouverte / Open Licence version 2.0 (Etalab)"

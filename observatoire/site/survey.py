@@ -12,10 +12,10 @@ from __future__ import annotations
 import pandas as pd
 
 from observatoire.formatting import WITHHELD, fmt_interval, fmt_number
+from observatoire.labels import group_labels, variable_label
 from observatoire.site.data import SiteData
 from observatoire.site.figures import inline_svg
 from observatoire.site.markup import Cell, esc, heading, link, paragraphs, table
-from observatoire.ui.labels import group_labels, variable_label
 from observatoire.viz.charts import bar_chart
 from observatoire.viz.legend import FLAG_NOTES, flag_label, fmt_value
 

@@ -25,7 +25,7 @@ from observatoire.stats.calibration import calibrate, trim
 from observatoire.stats.design import Design
 from observatoire.stats.estimators import estimate
 
-R_EMULATION = {"logit_fit": "r_glm"}  # reproduce svyciprop's glm fit, boundaries included
+R_EMULATION = {"logit_fit": "r_glm", "boundary_interval": "none"}  # reproduce svyciprop's glm fit, boundaries included
 OVERALL_DEFF_KINDS = ("mean", "total")  # expected.json gives deff for overall means/totals only
 
 

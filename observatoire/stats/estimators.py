@@ -23,7 +23,7 @@ from observatoire.errors import UserError
 from observatoire.stats.calibration import label
 from observatoire.stats.design import Design
 from observatoire.stats.glm_logit import fit_intercept
-from observatoire.stats.intervals import IntervalInput, confidence_interval
+from observatoire.stats.intervals import IntervalInput, boundary_fill, confidence_interval
 from observatoire.stats.reliability import apply_reliability
 from observatoire.stats.variance import Influence, linearised_variance
 
@@ -235,6 +235,9 @@ def estimate(
         point, logit_se = _svyglm_logit(design, lin, rows_per_domain)
     interval = IntervalInput(point, se, df, np.tile(rows_per_domain, j), lin.kish_n, values["ci_level"], logit_se)
     low, high = confidence_interval(method, interval, kind == "proportion")
+    methods = np.full(m * j, method, dtype=object)
+    if kind == "proportion" and values["boundary_interval"] == "exact":
+        low, high, methods = boundary_fill(method, interval, low, high)
     with np.errstate(divide="ignore", invalid="ignore"):
         cv = se / np.abs(lin.estimate)
         deff = lin.variance / lin.srs_variance
@@ -249,7 +252,7 @@ def estimate(
             "se": se,
             "ci_low": low,
             "ci_high": high,
-            "ci_method": method,
+            "ci_method": methods,
             "df": df,
             "cv": cv,
             "deff": deff,

@@ -90,6 +90,22 @@ def wilson(x: IntervalInput):
     return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
 
 
+BOUNDARY_METHOD = "clopper_pearson_kish"
+
+
+def boundary_fill(method: str, x: IntervalInput, low: np.ndarray, high: np.ndarray):
+    """Give a share of exactly 0 or 1 the exact (Clopper-Pearson) interval with Kish's effective
+    size, where `method` has none (logit and beta, as R): for p = 0, [0 ; 1 - (α/2)^(1/n)].
+    A published 0 % must not look certain. Returns (low, high, per-row method names)."""
+    p, alpha = x.estimate, 1 - x.level
+    fill = np.isnan(low) & ((p == 0) | (p == 1)) & (x.kish_n > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bound = np.power(alpha / 2, 1 / x.kish_n)
+    low = np.where(fill, np.where(p == 0, 0.0, bound), low)
+    high = np.where(fill, np.where(p == 0, 1 - bound, 1.0), high)
+    return low, high, np.where(fill, BOUNDARY_METHOD, method).astype(object)
+
+
 @dataclass(frozen=True)
 class Method:
     compute: Callable[[IntervalInput], tuple[np.ndarray, np.ndarray]]

@@ -1,4 +1,4 @@
-"""Streamlit layer: cached loaders, page components and French labels.
+"""Streamlit layer: cached loaders and page components (French labels live in `observatoire.labels`).
 
 The only package that imports Streamlit; everything it shows comes from `observatoire.pipeline.Results`.
 What pages call (stable):
@@ -9,6 +9,5 @@ What pages call (stable):
 - `components.figure_card(row, label, help)`, `components.estimate_table(rows, group_labels,
   caption)`, `components.findings_table(report)`, `components.source_banner(results)` (app.py).
 - `tables.display_table(rows, group_labels)` (the same table as data), `tables.group_names`,
-  `tables.FLAG_TEXT`; `labels.group_labels(spec, domain_type)`, `labels.variable_label`,
-  `labels.level_label`, `labels.commune_names()`, `labels.iris_names()`, `labels.BREAKDOWNS`.
+  `tables.FLAG_TEXT`; `commitments.status_badge(row)`, `commitments.commitment_line(row, key)`.
 """

@@ -12,7 +12,7 @@ import pandas as pd
 
 from observatoire.formatting import WITHHELD, fmt_interval, fmt_number, fmt_percent
 from observatoire.indicators import STATUS_LABELS_FR, STATUSES
-from observatoire.ui.labels import OVERALL
+from observatoire.labels import OVERALL
 
 FRAGILE = "à interpréter avec prudence"
 FLAG_TEXT = {"ok": "fiable", "fragile": f"⚠ {FRAGILE}", "withheld": "non diffusée (trop peu de répondants ou trop imprécise)"}

@@ -53,7 +53,7 @@ def validate_survey(table: Table, spec: SurveySpec, geo: GeoKeys = GeoKeys()) ->
     findings += checker.run()
     order = {name: i for i, name in enumerate([*frame.columns, *spec.columns])}
     findings.sort(key=lambda f: (f.row or 0, order.get(f.column, -1), _CODE_ORDER[f.code]))
-    data = None if findings else _typed(frame, spec, checker.numbers)
+    data = None if findings else _typed(frame, spec, checker.numbers, checker.empty)
     return ValidationReport(file, len(frame), tuple(findings), data)
 
 
@@ -68,6 +68,7 @@ class _Checker:
         self.renamed = {c for c in self.frame.columns for name in repeated if re.fullmatch(rf"{re.escape(name)} \(\d+\)", c)}
         self.findings: list[Finding] = []
         self.numbers: dict[str, pd.Series] = {}  # parsed numeric columns, reused for typing
+        self.empty: dict[str, pd.Series] = {}  # missing-value masks, reused for typing
         self.age_column, self.age_bands = _age_band_field(spec)
 
     def run(self) -> list[Finding]:
@@ -113,7 +114,7 @@ class _Checker:
 
     def _check_field(self, field: Field) -> None:
         text = self.frame[field.name]
-        empty = text.isin(self.spec.missing_values)
+        empty = self.empty[field.name] = text.isin(self.spec.missing_values)
         is_weight = field.name == self.spec.design.weight
         if field.required or is_weight:  # no estimate can use a respondent without a weight
             code = "missing_weight" if is_weight else "missing_required_value"
@@ -185,6 +186,7 @@ class _Checker:
         for name in sorted(unique & set(self.frame.columns)):
             text = self.frame[name]
             text = text[~text.isin(self.spec.missing_values)]
+            text = text[text.duplicated(keep=False)]  # only values used twice or more (usually none)
             rows = pd.Series(text.index, index=text.index)
             first = rows.groupby(text.to_numpy()).transform("first")
             repeated = text.duplicated(keep="first")
@@ -196,7 +198,7 @@ class _Checker:
             return
         iris = load_iris().set_index("code_iris")
         communes = load_communes().set_index("code")["nom"]
-        iris_commune = self.frame[iris_col].map(iris["code_commune"])
+        iris_commune = _per_distinct(self.frame[iris_col], lambda codes: codes.map(iris["code_commune"]))
         declared = self.frame[commune_col]
         bad = iris_commune.notna() & declared.isin(communes.index) & (iris_commune != declared)
         hits = self.frame[iris_col][bad]
@@ -208,7 +210,21 @@ class _Checker:
 
 def _parse_number(text: pd.Series, kind: str) -> pd.Series:
     """Numbers as floats (NaN when not a number of that kind). Decimal commas and space
-    thousands separators are accepted, as French spreadsheets write them."""
+    thousands separators are accepted, as French spreadsheets write them.
+
+    Each distinct value is parsed once (survey columns hold few), then spread to the rows."""
+    return _per_distinct(text, lambda values: _parse_distinct(values, kind))
+
+
+def _per_distinct(text: pd.Series, compute) -> pd.Series:
+    """`compute(distinct values of text)` spread back to the rows of `text`: what is computed
+    once per value costs little on a million rows holding a few hundred values."""
+    codes, distinct = pd.factorize(text)
+    values = compute(pd.Series(distinct)).to_numpy()
+    return pd.Series(values[codes], index=text.index)
+
+
+def _parse_distinct(text: pd.Series, kind: str) -> pd.Series:
     numbers = pd.to_numeric(text, errors="coerce").astype(float)  # fast path: plain numbers
     retry = numbers.isna() & (text != "")
     if retry.any():
@@ -281,16 +297,14 @@ def _suggest(name: str, candidates: list[str], template: str) -> str:
     return " " + template.format(by_key[match[0]]) if match else ""
 
 
-def _typed(frame: pd.DataFrame, spec: SurveySpec, numbers: dict[str, pd.Series]) -> pd.DataFrame:
+def _typed(frame: pd.DataFrame, spec: SurveySpec, numbers: dict[str, pd.Series], missing: dict[str, pd.Series]) -> pd.DataFrame:
     """The valid table with real types: int64 (Int64 when a value may be missing), float64 for
     numbers, strings with NaN for missing values."""
     columns = {}
     for field in spec.fields:
-        text = frame[field.name]
-        empty = text.isin(spec.missing_values)
-        if field.type == "string":
-            columns[field.name] = text.where(~empty)
-            continue
-        values = numbers[field.name].where(~empty)
-        columns[field.name] = values if field.type == "number" else values.astype("Int64" if empty.any() else "int64")
+        text, empty = frame[field.name], missing[field.name]
+        values = text if field.type == "string" else numbers[field.name]
+        if empty.any():
+            values = values.where(~empty)
+        columns[field.name] = values.astype("Int64" if empty.any() else "int64") if field.type == "integer" else values
     return pd.DataFrame(columns).reset_index(drop=True)

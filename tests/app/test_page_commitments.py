@@ -4,20 +4,19 @@ import dataclasses
 import math
 
 import pytest
-from app_harness import page_test
+from app_harness import TIMEOUT, page_test
+from streamlit.testing.v1 import AppTest
 
-from observatoire.ui.commitments import explain_progress, filter_commitments, headline_line, status_counts
+from observatoire.commitments import explain_progress, filter_commitments, headline_line, status_counts
+from observatoire.indicators.progress import STATUSES
+from observatoire.paths import ROOT
+from observatoire.ui.loaders import UPLOAD_KEY, Upload
 
 PAGE = "pages/commitments.py"
 
 
 def _detail(results, indicator_id: str):
-    from streamlit.testing.v1 import AppTest
-
-    from app_harness import TIMEOUT
-    from observatoire.paths import ROOT
-    from observatoire.ui.loaders import UPLOAD_KEY, Upload
-
+    """The page opened by its deep link `?id=...` (page_test has no query parameters)."""
     at = AppTest.from_file(str(ROOT / PAGE), default_timeout=TIMEOUT)
     at.session_state[UPLOAD_KEY] = Upload(results.source, "test", results)
     at.query_params["id"] = indicator_id
@@ -118,6 +117,8 @@ ROW = {
          "Sans cible, l'évolution observée"),
         ({"target": None}, "Pas de cible chiffrée ; une baisse est souhaitée."),
         ({"projection_2026": None, "projection_reason": "2 point(s) seulement"}, "Pas de projection : 2 point(s) seulement."),
+        ({"projection_2026": None, "projection_reason": math.nan}, "Pas de projection."),
+        ({"ratio": None}, "il faudrait une évolution de -6,9\u00a0% par an"),
         ({"caveat": "l'intervalle contient la cible"}, "Attention : l'intervalle contient la cible."),
         ({"status": "not_available", "status_label": "Non évaluable", "cagr_actual": None, "ratio": None,
           "reason": "aucune valeur depuis l'année de référence 2022"},
@@ -127,6 +128,12 @@ ROW = {
 def test_explain_progress_in_plain_french(change, expected):
     lines = explain_progress({**ROW, **change})
     assert any(expected in line for line in lines), lines
+
+
+def test_explain_progress_skips_missing_text_components():
+    lines = explain_progress({**ROW, "reason": math.nan, "caveat": math.nan, "projection_reason": None})
+    assert not any("nan" in line.lower() for line in lines), lines
+    assert lines[0].startswith("Point de départ") and not any(line.startswith("Attention") for line in lines)
 
 
 def test_headline_line_and_filters():
@@ -140,4 +147,5 @@ def test_filters_and_counts(demo):
     shown = filter_commitments(progress, ["sobriete"], ["on_track", "moderate"])
     assert set(shown["theme"]) <= {"sobriete"} and set(shown["status"]) <= {"on_track", "moderate"}
     counts = status_counts(progress)
-    assert counts["count"].sum() == 40 and list(counts["status"]) == [s for s in counts["status"]]
+    assert counts["count"].sum() == 40
+    assert list(counts["status"]) == [s for s in STATUSES if s in set(progress["status"])]

@@ -3,7 +3,6 @@
 import dataclasses
 import json
 
-import pytest
 from app_harness import page_test
 
 from observatoire.formatting import fmt_percent

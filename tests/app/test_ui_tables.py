@@ -8,11 +8,11 @@ import pytest
 from openpyxl import load_workbook
 
 from observatoire.formatting import NBSP, WITHHELD
+from observatoire.methodology import disclosure_rules, fmt_setting, settings_table, weighting_table
 from observatoire.readers import read_table
 from observatoire.settings import SETTINGS, resolve
 from observatoire.survey_spec import load_spec
 from observatoire.ui.loaders import indicator_template
-from observatoire.ui.methodology import disclosure_rules, fmt_setting, settings_table, weighting_table
 from observatoire.ui.tables import (
     DISPLAY_COLUMNS,
     chosen_rows,

@@ -21,9 +21,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def require_tools() -> None:
+    """Skip when Chromium or axe-core is missing, unless `make test` demands them (it installs
+    both first): there a missing browser must fail the run, not pass it silently."""
+    missing = [str(path) for path in (CHROMIUM, AXE_JS) if not path.exists()]
+    if not missing:
+        return
+    message = f"{', '.join(missing)} missing: run `make browser`"
+    if os.environ.get("OBSERVATOIRE_REQUIRE_BROWSER"):
+        pytest.fail(message)
+    pytest.skip(message)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -95,7 +109,7 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 90) -> N
     raise TimeoutError("streamlit did not answer /_stcore/health")
 
 
-def wait_until_idle(page, timeout_ms: int = 60_000) -> None:
+def wait_until_idle(page, timeout_ms: int = 180_000) -> None:
     """Wait until the script has run and no element is still stale (Streamlit's own markers)."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
     page.wait_for_function(
@@ -116,7 +130,10 @@ def open_page(browser, url: str, viewport=(1280, 900)) -> Visit:
     page.on("response", lambda r: r.status >= 400 and visit.console_errors.append(f"HTTP {r.status} {r.url}"))
 
     def finished(request):
-        sizes = request.sizes()
+        try:
+            sizes = request.sizes()
+        except Exception:  # the context closed while a late request was finishing: nothing to count
+            return
         visit.transferred += sizes["responseBodySize"] + sizes["responseHeadersSize"]
 
     page.on("requestfinished", finished)
@@ -133,10 +150,11 @@ def _count_frame(visit: Visit, payload) -> None:
 
 
 def warm_up(browser, server: str) -> None:
-    """One throw-away visit of the root. The first session of a fresh Streamlit 1.67 server that
-    opens a page URL (not the root) gets a « Page not found » dialog although the page renders;
-    later sessions do not. A Streamlit race, reported, not hidden: this visit absorbs it and the
-    dialog on any later first visit still fails the tests."""
+    """One throw-away visit of the root. The first session of a fresh server that opens a page URL
+    (not the root) gets a « Page not found » dialog although the page renders: a Streamlit bug
+    with st.navigation (streamlit/streamlit#9992, reproduced on 1.67 with a two-page app), since
+    the server learns the page list during its first run. Reported, not hidden: this visit
+    absorbs it, and the dialog on any later first visit still fails the tests."""
     open_page(browser, f"{server}/").page.context.close()
 
 

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from browser_harness import AXE_JS, CHROMIUM, AppPage, Visit, chromium, open_page, page_url, serve, warm_up
+from browser_harness import AppPage, Visit, chromium, open_page, page_url, require_tools, serve, warm_up
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} missing: run `make browser`")
-    if not AXE_JS.exists():
-        pytest.skip(f"{AXE_JS} missing: run `make browser`")
+    require_tools()
     with serve(tmp_path_factory.mktemp("streamlit") / "server.log") as url:
         yield url
 

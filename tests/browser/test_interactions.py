@@ -89,3 +89,22 @@ def test_card_has_no_serious_accessibility_violation(detail):
 
     left = [f for f in axe_violations(detail.page) if not known_case(detail.page, f)]
     assert left == [], left
+
+
+def test_map_controls_and_downloads_are_reachable_by_keyboard(server, browser):
+    """Tab from the top of Carte reaches the indicator, the level choice and both downloads."""
+    visit = open_page(browser, page_url(server, page_named("carte")))
+    page, reached = visit.page, []
+    try:
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            reached.append(page.evaluate(
+                "() => { const e = document.activeElement;"
+                " return (e.getAttribute('aria-label') || e.innerText || e.value || '').trim().slice(0, 60); }"))
+            if reached[-1] == "Tableau XLSX":
+                break
+    finally:
+        visit.page.context.close()
+    for control in ("Tableau CSV", "Tableau XLSX"):
+        assert control in reached, reached
+    assert any("Indicateur" in r or "démarches" in r for r in reached), reached

@@ -1,5 +1,9 @@
+import csv
 import datetime as dt
+import io
 import os
+import sys
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -8,8 +12,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from observatoire import readers
 from observatoire.errors import UserError
-from observatoire.readers import DELIMITERS, ReadIssue, normalise_label, read_table, sniff_delimiter
+from observatoire.paths import DEMO_DIR
+from observatoire.readers import DELIMITERS, WHITESPACE, ReadIssue, decode_text, normalise_label, parse_careful, parse_fast, read_table, sniff_delimiter
 
 ROWS = [["commune", "nom", "weight"], ["33039", "Bègles", "12.5"], ["33281", "Mérignac", ""]]
 EXPECTED = pd.DataFrame(ROWS[1:], columns=ROWS[0], index=pd.Index([2, 3], name="row"))
@@ -205,3 +211,99 @@ def test_csv_round_trip(tmp_path, header, data, delimiter, encoding):
     expected.to_csv(path, sep=delimiter, index=False, encoding=encoding)
     frame = read_table(path).frame
     pd.testing.assert_frame_equal(frame.reset_index(drop=True), expected, check_dtype=False, check_index_type=False)
+
+
+# --- fast CSV path (pandas/pyarrow) against the careful one (csv module, line-by-line decoding) ---
+
+FIXTURE_TEXT = (Path(__file__).parent / "fixtures" / "valid_survey.csv").read_text(encoding="utf-8")
+DEMO_TEXT = "".join((DEMO_DIR / "survey.csv").read_text(encoding="utf-8").splitlines(keepends=True)[:2001])
+
+
+def _resave(text: str, **options) -> str:
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    return frame.to_csv(index=False, **options)
+
+
+def _insert_lines(text: str, at: int, *lines: str) -> str:
+    rows = text.splitlines(keepends=True)
+    return "".join(rows[:at] + [line + "\n" for line in lines] + rows[at:])
+
+
+# name -> (file bytes, whether the fast path can vouch for the result)
+CSV_FILES = {
+    "fixture": (FIXTURE_TEXT.encode(), True),
+    "demo_2000_rows": (DEMO_TEXT.encode(), True),
+    "cp1252_semicolon": (_resave(DEMO_TEXT, sep=";").replace("Bordeaux", "Bègles").encode("cp1252"), True),
+    "bom_crlf": (_resave(FIXTURE_TEXT, lineterminator="\r\n").encode("utf-8-sig"), True),
+    "utf16_tab": (_resave(FIXTURE_TEXT, sep="\t").encode("utf-16"), True),
+    "lone_cr": (FIXTURE_TEXT.replace("\n", "\r").encode(), True),
+    "all_quoted": (_resave(DEMO_TEXT, quoting=csv.QUOTE_ALL).encode(), True),
+    "quoted_separator": (_insert_lines(FIXTURE_TEXT, 3, '"a, b",' + ",".join(["x"] * 29)).encode(), True),
+    "padded_cells": (FIXTURE_TEXT.replace(",", " ,\u00a0").replace("R2022", "\tR2022").replace("\n", " \n").encode(), True),
+    "quoted_padding": (FIXTURE_TEXT.replace("bac_3plus", '" bac_3plus\t"').encode(), True),
+    "blank_lines": (_insert_lines(FIXTURE_TEXT, 3, "", ",".join([""] * 30), ",".join([" "] * 30)).encode(), True),
+    "unnamed_and_repeated_columns": (b"sex,sex,,wave,,\nF,M,x,2022,,\nM,F,,2024,,\n", True),
+    "mixed_encodings": ("commune;nom\n33039;Bègles\n".encode() + "33281;Mérignac\n".encode("cp1252") + b"33063;Bord\x81eaux\n", True),
+    "title_lines": (("Export du 3 mars 2024\n\n" + FIXTURE_TEXT).encode(), False),
+    "leading_blank_line": (("\n" + FIXTURE_TEXT).encode(), False),
+    "short_row": (_insert_lines(FIXTURE_TEXT, 2, "R9,2022,33063").encode(), False),
+    "long_row": (FIXTURE_TEXT.replace(",80.5\n", ",80.5,,surplus\n").encode(), False),
+    "trailing_separators": (FIXTURE_TEXT.replace("\n", ",\n", 2).encode(), False),
+    "value_over_two_lines": (_insert_lines(FIXTURE_TEXT, 3, 'R9,"ligne\nsuite",' + ",".join(["x"] * 28)).encode(), False),
+    "nul_byte_after_4_kb": ((DEMO_TEXT[:-100] + DEMO_TEXT[-100:].replace(",", ",\x00", 1)).encode(), False),
+    "header_only": (FIXTURE_TEXT.splitlines(keepends=True)[0].encode(), False),
+}
+
+
+def _careful_table(path, monkeypatch):
+    with monkeypatch.context() as patch:
+        patch.setattr(readers, "_may_hold_utf8", lambda body: True)  # cp1252 decoded line by line
+        patch.setattr(readers, "parse_fast", lambda text, delimiter: None)
+        return read_table(path)
+
+
+def _assert_same_table(fast, careful):
+    pd.testing.assert_frame_equal(fast.frame, careful.frame, check_exact=True, check_index_type=True, check_column_type=True)
+    assert fast.frame.index.name == careful.frame.index.name == "row"
+    assert fast.source == careful.source
+
+
+@pytest.mark.parametrize("name", sorted(CSV_FILES))
+def test_fast_and_careful_paths_give_identical_tables(tmp_path, monkeypatch, name):
+    content, fast_expected = CSV_FILES[name]
+    path = tmp_path / f"{name}.csv"
+    path.write_bytes(content)
+    fast = read_table(path)
+    _assert_same_table(fast, _careful_table(path, monkeypatch))
+    text, _, _ = decode_text(content, path)
+    assert (parse_fast(text, sniff_delimiter(text)) is not None) == fast_expected
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_cp1252_looking_like_utf8_is_decoded_line_by_line(tmp_path, monkeypatch, encoding):
+    # "Ã©" in cp1252 is the UTF-8 for "é": that line decodes as UTF-8, the others as cp1252.
+    path = tmp_path / "s.csv"
+    path.write_bytes("nom;ville\nAndré;Bègles\n".encode("cp1252") + "Zoé;Mérignac\n".encode(encoding) + "Ã©;x\n".encode("cp1252"))
+    table = read_table(path)
+    _assert_same_table(table, _careful_table(path, monkeypatch))
+    assert table.source.encoding == ("utf-8+cp1252" if encoding == "cp1252" else "utf-8+cp1252")
+    assert table.frame["nom"].tolist() == ["André", "Zoé", "é"]
+
+
+def test_whitespace_is_every_character_str_strip_removes():
+    assert WHITESPACE == "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
+
+
+FUZZ_CELL = st.text(alphabet='ab1é;,"\t \u00a0\r\n', max_size=6)
+
+
+@settings(max_examples=150, deadline=None)
+@given(header=st.lists(st.sampled_from(["a", "b", "c", "", " d"]), min_size=2, max_size=4), rows=st.lists(st.lists(FUZZ_CELL, min_size=1, max_size=5), max_size=6), delimiter=st.sampled_from([";", ",", "\t"]), end=st.sampled_from(["\n", "\r\n", "\r"]))
+def test_fast_path_never_disagrees_with_the_careful_one(header, rows, delimiter, end):
+    text = end.join(delimiter.join(cells) for cells in [header, *rows]) + end
+    fast = parse_fast(text, delimiter)
+    if fast is None:
+        return
+    careful = parse_careful(text, delimiter)
+    pd.testing.assert_frame_equal(fast[0], careful[0], check_exact=True, check_index_type=True, check_column_type=True)
+    assert fast[1:] == careful[1:]

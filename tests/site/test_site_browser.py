@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_harness import AXE_JS, CHROMIUM, SCREENS, chromium
+from browser_harness import SCREENS, chromium, require_tools
 from observatoire.site.budget import MAX_REQUESTS
 
 pytestmark = pytest.mark.browser
@@ -14,8 +14,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists() or not AXE_JS.exists():
-        pytest.skip(f"{CHROMIUM} or {AXE_JS} missing: run `make browser`")
+    require_tools()
     with chromium() as instance:
         yield instance
 

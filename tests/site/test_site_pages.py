@@ -212,8 +212,10 @@ def test_commitments_show_status_in_words_and_components(hand_site, hand_data):
         assert f'id="{row["id"]}"' in page
         assert f"Statut : {row['status_label']}" in page
     assert page.count("<details>") == len(hand_data.progress)
-    assert "Rythme observé rapporté au rythme nécessaire" in page and "0,30" in page
-    assert "52,0\u00a0% en 2026" in page and "[45,0\u00a0;\u00a059,0]" in page
+    assert page.count("</summary><ul><li>") == len(hand_data.progress)  # explain_progress, one item per sentence
+    assert "<li>Rythme observé rapporté au rythme nécessaire : 0,30" in page
+    assert "la valeur en 2026 serait de 52,0\u00a0%" in page and "[45,0\u00a0;\u00a059,0]" in page
+    assert "<li>Pas de projection.</li>" in page  # SOB02: no projection and no stated reason
     assert "aucune valeur pour cet indicateur" in page and not re.search(r"\bnan\b", page, re.IGNORECASE)
 
 

@@ -153,3 +153,20 @@ def test_mean_of_a_text_variable_is_refused_in_french(frame):
     design = Design.from_frame(frame, weights="weight")
     with pytest.raises(UserError, match="pas numérique"):
         estimate(design, "answer")
+
+
+@pytest.mark.parametrize(("value", "zero_side"), [(0.0, "low"), (1.0, "high")])
+def test_share_of_zero_or_one_gets_an_exact_interval_not_a_bare_figure(frame, value, zero_side):
+    frame = frame.assign(y=np.where(frame["commune"] == "c1", value, frame["y"]))
+    design = Design.from_frame(frame, weights="weight", strata="commune")
+    row = estimate(design, "y", "proportion", level=1.0, by="commune", reliability=False).iloc[0]
+    w = frame.loc[frame["commune"] == "c1", "weight"]
+    bound = 0.025 ** (1 / (w.sum() ** 2 / (w**2).sum()))  # Clopper-Pearson, Kish n
+    assert row["estimate"] == value and row["ci_method"] == "clopper_pearson_kish"
+    expected = (0.0, 1 - bound) if zero_side == "low" else (bound, 1.0)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx(expected, rel=1e-12)
+    others = estimate(design, "y", "proportion", level=1.0, by="commune", reliability=False).iloc[1:]
+    assert set(others["ci_method"]) == {"logit"}
+    r_like = estimate(design, "y", "proportion", level=1.0, by="commune", reliability=False,
+                      settings={"boundary_interval": "none"}).iloc[0]
+    assert np.isnan(r_like["ci_low"]) and r_like["ci_method"] == "logit"

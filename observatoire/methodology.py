@@ -10,9 +10,9 @@ import pandas as pd
 
 from observatoire.formatting import fmt_number, fmt_percent
 from observatoire.indicators import progress
+from observatoire.labels import variable_label
 from observatoire.settings import SETTINGS
 from observatoire.survey_spec import SurveySpec
-from observatoire.ui.labels import variable_label
 
 CI_METHODS_FR = {
     "logit": "logit (intervalle calculé sur l'échelle logit puis ramené entre 0 et 1, comme svyciprop de R)",

@@ -1,0 +1,188 @@
+"""Commitments as people read them: the progress explained in plain French, filters, counts,
+the headline line, the trend chart, its table and the workbooks.
+
+`explain_progress(row)` turns one row of `observatoire.indicators.assess_progress` into plain
+French sentences (what was compared with what, and which threshold decided the status). It is
+Streamlit-free so the app's Engagements page and the static site's engagements.html say the same
+thing, and its wording is unit-tested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from observatoire import export
+from observatoire.formatting import fmt_number, fmt_percent
+from observatoire.indicators.progress import STATUSES
+from observatoire.viz.charts import Projection, Unit, trend_chart
+
+DIRECTIONS = {
+    "increase": "une hausse est souhaitée",
+    "decrease": "une baisse est souhaitée",
+    "band": "la valeur doit rester dans une fourchette",
+    "binary": "objectif atteint ou non (0/1)",
+}
+
+
+def present(value) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def _note(row: Mapping, key: str) -> str:
+    """A text component, empty when missing (None, NaN or "")."""
+    value = row.get(key)
+    return str(value) if present(value) and value else ""
+
+
+def unit_of(row: Mapping) -> Unit:
+    return Unit(short=row["unit_short"], decimals=int(row["decimals"]), title=f"Valeur ({row['unit_short']})")
+
+
+def filter_commitments(progress: pd.DataFrame, themes: Iterable[str] = (), statuses: Iterable[str] = ()) -> pd.DataFrame:
+    """Rows whose theme and status are among those chosen (an empty choice keeps everything)."""
+    themes, statuses = list(themes), list(statuses)
+    keep = pd.Series(True, index=progress.index)
+    if themes:
+        keep &= progress["theme"].isin(themes)
+    if statuses:
+        keep &= progress["status"].isin(statuses)
+    return progress.loc[keep]
+
+
+def status_counts(progress: pd.DataFrame) -> pd.DataFrame:
+    """Number of commitments per status present, in the method's order (STATUSES)."""
+    counts = progress["status"].value_counts()
+    labels = progress.drop_duplicates("status").set_index("status")["status_label"]
+    return pd.DataFrame(
+        [{"status": s, "label": labels.get(s, s), "count": int(counts.get(s, 0))} for s in STATUSES if s in labels]
+    )
+
+
+def explain_progress(row: Mapping) -> list[str]:
+    """The assessment's components as plain French sentences, in reading order."""
+    unit = unit_of(row)
+    reason = _note(row, "reason")
+    lines = [f"En résumé : {reason}."] if reason else []
+    if present(row.get("base_value")):
+        lines.append(f"Point de départ : {unit.fmt(row['base_value'])} en {int(row['base_year'])}.")
+    if present(row.get("latest_value")):
+        text = f"Dernière valeur : {unit.fmt(row['latest_value'])} en {int(row['latest_year'])}"
+        if present(row.get("latest_ci_low")) and present(row.get("latest_ci_high")):
+            text += f" (intervalle de confiance à 95 % : {unit.interval(row['latest_ci_low'], row['latest_ci_high'])})"
+        lines.append(text + ".")
+    direction = DIRECTIONS.get(row["direction"], row["direction"])
+    if present(row.get("target")):
+        lines.append(f"Cible : {unit.fmt(row['target'])} en {int(row['target_year'])} ; {direction}.")
+    else:
+        lines.append(f"Pas de cible chiffrée ; {direction}.")
+    lines += _rates(row)
+    lines.append(f"Statut : {row['status_label']}.")
+    lines += _projection(row, unit)
+    if caveat := _note(row, "caveat"):
+        lines.append(f"Attention : {caveat}.")
+    return lines
+
+
+def _rates(row: Mapping) -> list[str]:
+    """Observed vs required yearly rate (with a target) or vs the growth thresholds (without)."""
+    if not present(row.get("cagr_actual")):
+        return []
+    since = int(row["base_year"])
+    observed = f"l'évolution observée est de {fmt_percent(row['cagr_actual'], 1)} par an en moyenne depuis {since}"
+    if present(row.get("growth_progress")) and not present(row.get("ratio")):
+        return [
+            f"Sans cible, {observed} (dans le sens souhaité : {fmt_percent(row['growth_progress'], 2)}), "
+            f"comparée aux seuils {fmt_percent(row['threshold_high'], 2)} (bonne voie) et "
+            f"{fmt_percent(row['threshold_med'], 2)} (progrès modéré)."
+        ]
+    if not present(row.get("cagr_required")):
+        return [observed[0].upper() + observed[1:] + "."]
+    lines = [f"Pour atteindre la cible, il faudrait une évolution de {fmt_percent(row['cagr_required'], 1)} par an ; {observed}."]
+    if present(row.get("ratio")):  # absent when the target equals the base value
+        lines.append(f"Rythme observé rapporté au rythme nécessaire : {fmt_number(row['ratio'], 2)} "
+                     "(0,95 ou plus : en bonne voie ; de 0,60 à 0,95 : progrès modéré ; de 0 à 0,60 : insuffisant ; "
+                     "négatif : s'éloigne de la cible).")
+    return lines
+
+
+def _projection(row: Mapping, unit: Unit) -> list[str]:
+    reason = _note(row, "projection_reason")
+    if not present(row.get("projection_2026")):
+        return [f"Pas de projection : {reason}." if reason else "Pas de projection."]
+    text = (
+        f"Si la tendance linéaire observée se poursuit, la valeur en {int(row['projection_year'])} serait de "
+        f"{unit.fmt(row['projection_2026'])} (intervalle de prédiction à 95 % : "
+        f"{unit.interval(row['projection_low'], row['projection_high'])})"
+    )
+    if present(row.get("projection_probability")):
+        text += f" ; probabilité d'atteindre la cible : {fmt_percent(row['projection_probability'], 0)}"
+    return [text + ".", f"Projection : {reason}."] if reason else [text + "."]
+
+
+def headline_line(row: Mapping) -> str:
+    """`19,2 % [18,0 ; 20,4] en 2024 · cible 15,0 % en 2026` (or what is missing, in words)."""
+    unit = unit_of(row)
+    if present(row.get("latest_value")):
+        text = f"{unit.fmt(row['latest_value'])}"
+        if present(row.get("latest_ci_low")) and present(row.get("latest_ci_high")):
+            text += f" {unit.interval(row['latest_ci_low'], row['latest_ci_high'])}"
+        text += f" en {int(row['latest_year'])}"
+    else:
+        text = "aucune valeur"
+    target = f"cible {unit.fmt(row['target'])} en {int(row['target_year'])}" if present(row.get("target")) else "sans cible chiffrée"
+    return f"{text} · {target}"
+
+
+def trend_for(row: Mapping, series: pd.DataFrame, size: str = "normal"):
+    """The indicator's trend chart: observed series with CI, its target and its projection."""
+    target = (int(row["target_year"]), float(row["target"])) if present(row.get("target")) else None
+    projection = None
+    if present(row.get("projection_2026")):
+        projection = Projection(int(row["projection_year"]), float(row["projection_2026"]),
+                                row["projection_low"], row["projection_high"])
+    return trend_chart(series, title=row["title"], unit=unit_of(row), target=target, projection=projection, size=size)
+
+
+def series_table(series: pd.DataFrame, unit: Unit) -> pd.DataFrame:
+    """The observed values as read beside the trend chart (its text alternative)."""
+    return pd.DataFrame(
+        {
+            "Année": series["year"].astype(int).astype(str),
+            "Valeur": [unit.fmt(v) for v in series["value"]],
+            "IC à 95 %": [unit.interval(lo, hi) for lo, hi in zip(series["ci_low"], series["ci_high"])],
+            "Répondants (n)": [fmt_number(None if pd.isna(n) else n) for n in series["n_unweighted"]],
+            "Source": series["source"].fillna("–"),
+        }
+    )
+
+
+PROGRESS_EXPORT = (
+    "id", "theme", "title", "unit_short", "latest_year", "latest_value", "latest_ci_low", "latest_ci_high",
+    "target", "target_year", "status", "status_label", "base_year", "base_value", "cagr_actual", "cagr_required",
+    "ratio", "projection_year", "projection_2026", "projection_low", "projection_high", "projection_probability",
+    "reason", "caveat", "catalog_status",
+)
+EXPORT_NOTES = (
+    "Observatoire du numérique : engagements numérique responsable et leur progression.",
+    "Valeurs dans l'unité de l'indicateur (unit_short) ; latest_ci_low / latest_ci_high : intervalle de "
+    "confiance à 95 % de la dernière valeur quand elle vient de l'enquête.",
+    "Statut : méthode de mesure des progrès d'Open SDG (ratio = rythme observé / rythme nécessaire) ; "
+    "projection : tendance linéaire avec intervalle de prédiction à 95 %.",
+    "catalog_status : published (engagement et cible publiés), sinon entrée illustrative.",
+)
+
+
+def progress_xlsx(progress: pd.DataFrame) -> bytes:
+    """The commitments table for elected officials (one row per indicator, every component)."""
+    return export.xlsx_bytes({"Engagements": progress[list(PROGRESS_EXPORT)]}, notes=EXPORT_NOTES)
+
+
+def detail_xlsx(row: Mapping, series: pd.DataFrame) -> bytes:
+    """One indicator: its observed series (with CI and n) and its progress components."""
+    columns = [c for c in ("year", "value", "ci_low", "ci_high", "n_unweighted", "source") if c in series.columns]
+    components = pd.DataFrame({"composante": list(PROGRESS_EXPORT), "valeur": [row.get(c) for c in PROGRESS_EXPORT]})
+    components["valeur"] = components["valeur"].astype(str)
+    return export.xlsx_bytes({"Série": series[columns], "Progression": components},
+                             notes=(f"{row['id']} · {row['title']}", *EXPORT_NOTES))
