@@ -1,8 +1,14 @@
-"""Time reading and validating the demo survey file (both waves, then one wave) and a cp1252,
-`;`-separated copy of it. Prints median wall times over several runs."""
+"""Time reading and validating the demo survey file (both waves, then one wave), a cp1252,
+`;`-separated copy of it and, with --tile N, the demo tiled N times (new respondent ids; 100 gives
+a million rows). Prints median wall times over several runs and which CSV path read the file
+(fast: pandas/pyarrow; careful: Python's csv module, for files the fast one cannot vouch for).
+
+    .venv/bin/python benchmarks/bench_validation.py [--tile 100]
+"""
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import tempfile
 import time
@@ -12,32 +18,48 @@ import pandas as pd
 
 from observatoire.formatting import fmt_number
 from observatoire.paths import DEMO_DIR
-from observatoire.readers import read_table
+from observatoire.readers import decode_text, parse_fast, read_table, sniff_delimiter
 from observatoire.survey_spec import load_spec
 from observatoire.validation import validate_survey
 
 RUNS = 7
+LARGE_RUNS = 3  # a million rows: a few runs are enough for a median
 
 
-def median_seconds(task) -> float:
+def median_seconds(task, runs: int) -> float:
     times = []
-    for _ in range(RUNS):
+    for _ in range(runs):
         start = time.perf_counter()
         task()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
-def bench(label: str, path: Path, spec) -> None:
+def csv_path_used(path: Path) -> str:
+    text, _, _ = decode_text(path.read_bytes(), path)
+    return "rapide" if parse_fast(text, sniff_delimiter(text)) is not None else "prudent"
+
+
+def bench(label: str, path: Path, spec, runs: int = RUNS) -> None:
     table = read_table(path)
     report = validate_survey(table, spec)
-    read_s = median_seconds(lambda: read_table(path))
-    check_s = median_seconds(lambda: validate_survey(table, spec))
+    read_s = median_seconds(lambda: read_table(path), runs)
+    check_s = median_seconds(lambda: validate_survey(table, spec), runs)
     status = "valide" if report.ok else f"{len(report.findings)} problèmes"
-    print(f"{label:<38} {fmt_number(len(table.frame)):>7} lignes  lecture {fmt_number(read_s * 1000)} ms  validation {fmt_number(check_s * 1000)} ms  ({status})")
+    print(f"{label:<38} {fmt_number(len(table.frame)):>9} lignes  lecture {fmt_number(read_s * 1000):>6} ms ({csv_path_used(path)})  validation {fmt_number(check_s * 1000):>6} ms  ({status})")
+
+
+def tiled(frame: pd.DataFrame, times: int) -> pd.DataFrame:
+    """The demo repeated `times` times, respondent ids made unique again."""
+    big = pd.concat([frame] * times, ignore_index=True)
+    big["respondent_id"] = big["respondent_id"] + "-" + (big.index // len(frame)).astype(str)
+    return big
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tile", type=int, default=0, help="also time the demo tiled N times (100: a million rows)")
+    args = parser.parse_args()
     spec = load_spec()
     demo = DEMO_DIR / "survey.csv"
     frame = pd.read_csv(demo, dtype=str, keep_default_na=False)
@@ -49,6 +71,10 @@ def main() -> None:
         bench("démo, deux vagues (UTF-8, « , »)", demo, spec)
         bench("démo, une vague (UTF-8, « , »)", one_wave, spec)
         bench("démo, deux vagues (cp1252, « ; »)", cp1252, spec)
+        if args.tile:
+            big = Path(tmp) / "tiled.csv"
+            tiled(frame, args.tile).to_csv(big, index=False)
+            bench(f"démo × {args.tile} (UTF-8, « , »)", big, spec, LARGE_RUNS)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,10 @@ row 1; SPSS case number for .sav), plus `Source` information. Typing and checkin
 validation layer's job, so a reader never rejects a value: problems it can only see while
 reading (undecodable bytes, ragged lines, repeated column names) are passed on as `ReadIssue`s.
 Files that cannot be read at all raise `UserError` with a French message.
+
+CSV text is parsed by pandas' pyarrow engine (`parse_fast`) when that engine can vouch for giving
+the same table as Python's csv module (`parse_careful`, which copes with title and blank lines,
+ragged rows and values spanning lines); otherwise by the csv module.
 """
 
 from __future__ import annotations
@@ -31,9 +35,8 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SAV_SUFFIXES = (".sav", ".zsav")
 DELIMITERS = (";", ",", "\t")
 REPLACEMENT = "\ufffd"
-# Every character str.strip() removes (str.isspace), for the fast CSV path's padding check.
+# Every character str.strip() removes (str.isspace): the fast CSV path strips cells the same way.
 WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-PADDED = f"^[{WHITESPACE}]|[{WHITESPACE}]$"
 SUPPORTED_FR = "CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252), Excel .xlsx, SPSS .sav"
 
 
@@ -113,7 +116,8 @@ def _read_csv(path: Path, content: bytes | None = None) -> Table:
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str, tuple[int, ...]]:
-    """Decode as UTF-8 (BOM or not), else line by line as UTF-8 or cp1252.
+    """Decode as UTF-8 (BOM or not), else as cp1252 when no line can be UTF-8, else line by line
+    as UTF-8 or cp1252.
 
     Line by line because files pasted together from two exports mix both encodings. Bytes that
     neither encoding accepts become U+FFFD and their line numbers are returned.
@@ -206,7 +210,7 @@ def parse_fast(text: str, delimiter: str) -> tuple[pd.DataFrame, list[ReadIssue]
         return None
     try:
         raw = pd.read_csv(io.BytesIO(text.encode()), sep=delimiter, header=None, dtype=str, keep_default_na=False, skip_blank_lines=False, engine="pyarrow")
-    except ValueError:  # pandas' ParserError included
+    except (ImportError, ValueError):  # no pyarrow; pandas' ParserError is a ValueError
         return None
     quoted = '"' in text
     if quoted and len(raw) != _line_count(text):
@@ -216,7 +220,7 @@ def parse_fast(text: str, delimiter: str) -> tuple[pd.DataFrame, list[ReadIssue]
     filled = _filled_rows(raw)
     if sum(map(bool, header)) < 2 or not filled.any():
         return None
-    body = raw[filled] if not filled[1:].all() else raw.iloc[1:]
+    body = raw.iloc[1:] if filled[1:].all() else raw[filled]  # no copy without blank rows
     keep, names, issues = _columns(header, 1, lambda i: body[i].ne("").any())
     frame = body[keep].set_axis(names, axis=1).set_axis(pd.Index(np.flatnonzero(filled) + 1, name="row"), axis=0)
     return frame, issues, 1
@@ -235,19 +239,18 @@ def _filled_rows(raw: pd.DataFrame) -> np.ndarray:
 
 def _line_count(text: str) -> int:
     """Lines ended by \\n, \\r or \\r\\n, the last one with or without its end."""
-    ends = text.count("\n") + text.count("\r") - text.count("\r\n")
+    ends = text.count("\n")
+    if "\r" in text:
+        ends += text.count("\r") - text.count("\r\n")
     return ends + (not text.endswith(("\n", "\r")))
 
 
 def _strip_cells(raw: pd.DataFrame, text: str, delimiter: str, quoted: bool) -> None:
-    """Strip cells as str.strip() does, in place, looking at columns only when the text holds a
-    blank that may pad a value (line ends and the separator only can inside quotes)."""
-    if not any(c in text for c in WHITESPACE if quoted or c not in ("\n", "\r", delimiter)):
-        return
-    for name in raw.columns:
-        padded = raw[name].str.contains(PADDED, regex=True)
-        if padded.any():
-            raw[name] = raw[name].mask(padded, raw[name][padded].map(str.strip))
+    """Strip cells as str.strip() does, in place, unless the text holds no blank that can pad a
+    value (line ends and a tab separator can pad one only inside quotes)."""
+    if any(c in text for c in WHITESPACE if quoted or c not in ("\n", "\r", delimiter)):
+        for name in raw.columns:
+            raw[name] = raw[name].str.strip(WHITESPACE)
 
 
 # --- shared row handling ----------------------------------------------------------------------

@@ -19,7 +19,10 @@ if results.design is None:
 variable = st.selectbox("Question", survey_variables(spec), format_func=lambda v: labels.variable_label(spec, v))
 st.caption(spec.derived[variable].description_fr if variable in spec.derived else spec.questions_fr[variable])
 levels = ["1"] if variable in spec.derived else [str(code) for code in spec.labels_fr[variable]]
-level = st.selectbox("Réponse", levels, format_func=lambda v: labels.level_label(spec, variable, v), disabled=len(levels) == 1)
+if len(levels) == 1:  # a derived 0/1 indicator: nothing to choose (no greyed, unreadable widget)
+    level = levels[0]
+else:
+    level = st.selectbox("Réponse", levels, format_func=lambda v: labels.level_label(spec, variable, v))
 left, right = st.columns(2)
 breakdown = left.selectbox("Répartition", list(labels.BREAKDOWNS), format_func=labels.BREAKDOWNS.get)
 wave = None if breakdown == "wave" else right.selectbox("Vague", results.waves[::-1], format_func=lambda w: f"Vague {w}")

@@ -3,6 +3,8 @@
 Lazy and vectorised: every check runs on whole columns and every failure is collected. Each
 cell gets at most one finding, from the first check it fails (missing, type, exact age, allowed
 values or range, geography), so one wrong value never produces a cascade of messages.
+Per-value work (parsing numbers, finding an IRIS's commune) runs once per distinct value and is
+spread back to the rows; findings are built for failing rows only.
 """
 
 from __future__ import annotations
@@ -185,8 +187,7 @@ class _Checker:
         unique = {f.name for f in self.spec.fields if f.constraints.get("unique")} | {self.spec.primary_key}
         for name in sorted(unique & set(self.frame.columns)):
             text = self.frame[name]
-            text = text[~text.isin(self.spec.missing_values)]
-            text = text[text.duplicated(keep=False)]  # only values used twice or more (usually none)
+            text = text[text.duplicated(keep=False) & ~text.isin(self.spec.missing_values)]  # values used twice or more: usually none
             rows = pd.Series(text.index, index=text.index)
             first = rows.groupby(text.to_numpy()).transform("first")
             repeated = text.duplicated(keep="first")
@@ -198,7 +199,7 @@ class _Checker:
             return
         iris = load_iris().set_index("code_iris")
         communes = load_communes().set_index("code")["nom"]
-        iris_commune = _per_distinct(self.frame[iris_col], lambda codes: codes.map(iris["code_commune"]))
+        iris_commune = _per_distinct(self.frame[iris_col], lambda iris_codes: iris_codes.map(iris["code_commune"]))
         declared = self.frame[commune_col]
         bad = iris_commune.notna() & declared.isin(communes.index) & (iris_commune != declared)
         hits = self.frame[iris_col][bad]
@@ -302,9 +303,18 @@ def _typed(frame: pd.DataFrame, spec: SurveySpec, numbers: dict[str, pd.Series],
     numbers, strings with NaN for missing values."""
     columns = {}
     for field in spec.fields:
-        text, empty = frame[field.name], missing[field.name]
-        values = text if field.type == "string" else numbers[field.name]
-        if empty.any():
-            values = values.where(~empty)
-        columns[field.name] = values.astype("Int64" if empty.any() else "int64") if field.type == "integer" else values
-    return pd.DataFrame(columns).reset_index(drop=True)
+        empty = missing[field.name]
+        if field.type == "integer":
+            columns[field.name] = _integers(numbers[field.name], empty)
+            continue
+        values = frame[field.name] if field.type == "string" else numbers[field.name]
+        columns[field.name] = values.where(~empty) if empty.any() else values
+    return pd.concat(columns, axis=1).reset_index(drop=True)  # no copy into 2-D blocks, as DataFrame() makes
+
+
+def _integers(numbers: pd.Series, empty: pd.Series) -> pd.Series:
+    """Whole numbers (all parsed, the file being valid) as int64, or Int64 with missing values
+    where `empty`: built from the mask, astype("Int64") being slow on a million rows."""
+    mask = empty.to_numpy(copy=True)  # writable: the typed frame owns it
+    ints = np.where(mask, 0, numbers.to_numpy()).astype(np.int64)
+    return pd.Series(pd.arrays.IntegerArray(ints, mask) if mask.any() else ints, index=numbers.index)

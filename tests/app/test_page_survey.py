@@ -79,3 +79,10 @@ def test_survey_answer_nobody_gave_is_said_not_drawn(demo):
     at = _select(at, "Question", "no_device")
     assert not at.exception and not at.table and not at.get("vega_lite_chart")
     assert "Personne n'a répondu" in at.info[0].value
+
+
+def test_derived_indicator_offers_no_answer_choice():
+    # A 0/1 indicator has one answer: no (greyed, low-contrast) "Réponse" widget is drawn.
+    at = _select(page_test(PAGE), "Question", "in_difficulty")
+    assert "Réponse" not in [box.label for box in at.selectbox]
+    assert "Réponse" in [box.label for box in _select(at, "Question", "admin_online").selectbox]

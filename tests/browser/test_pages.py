@@ -1,17 +1,13 @@
 """Every page of app.py in headless Chromium: no console error, no outside request, axe-core clean.
 
-Accessibility: axe-core (pinned in package-lock.json) at WCAG 2.1 A/AA; a serious or critical
-violation fails the test unless it is a case of STREAMLIT_KNOWN (Streamlit's own markup, which
-the app cannot fix), recognised by a DOM check rather than a selector, and reported as a warning
-each time it occurs.
+Accessibility: axe-core (pinned in package-lock.json) at WCAG 2.1 A/AA; any serious or critical
+violation fails the test.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import warnings
-from dataclasses import dataclass
 
 import pytest
 
@@ -28,26 +24,6 @@ STREAMLIT_CONSOLE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Known:
-    """A finding in Streamlit's own markup that the app cannot fix, recognised by a DOM check."""
-
-    rule: str
-    reason: str
-    check_js: str  # (element) => bool, true when the node is this known case
-
-
-STREAMLIT_KNOWN = (
-    Known(
-        "color-contrast",
-        "label of a disabled widget: Streamlit greys it on purpose and WCAG 1.4.3 exempts inactive "
-        "controls, but the label is a separate <p> so axe cannot see that its control is disabled",
-        """(el) => { const box = el.closest('[data-testid="stElementContainer"]');
-                     return !!(box && box.querySelector('[disabled], [aria-disabled="true"]')); }""",
-    ),
-)
-
-
 def axe_violations(page) -> list[dict]:
     """Serious and critical axe-core violations, one entry per offending node."""
     page.add_script_tag(path=str(AXE_JS))
@@ -59,17 +35,6 @@ def axe_violations(page) -> list[dict]:
         {"rule": v["id"], "impact": v["impact"], "target": node["target"], "html": node["html"][:200], "help": v["help"]}
         for v in result["violations"] if v["impact"] in ("serious", "critical") for node in v["nodes"]
     ]
-
-
-def known_case(page, finding: dict) -> Known | None:
-    selector = finding["target"][-1]
-    if not isinstance(selector, str):  # inside a shadow DOM or frame: never a known case
-        return None
-    for known in STREAMLIT_KNOWN:
-        check = f"(sel) => {{ const el = document.querySelector(sel); return !!el && ({known.check_js})(el); }}"
-        if known.rule == finding["rule"] and page.evaluate(check, selector):
-            return known
-    return None
 
 
 def screenshot(page, path) -> None:
@@ -103,13 +68,5 @@ def test_page_requests_only_the_app_itself(visits, entry):
 
 @pytest.mark.parametrize("entry", PAGES, ids=[p.url_path for p in PAGES])
 def test_page_has_no_serious_accessibility_violation(visits, entry):
-    page = visits(entry).page
-    left = []
-    for finding in axe_violations(page):
-        known = known_case(page, finding)
-        if known:
-            warnings.warn(f"axe on {entry.url_path}: known Streamlit case {finding['rule']} "
-                          f"{finding['html']!r}: {known.reason}", stacklevel=1)
-        else:
-            left.append(finding)
-    assert left == [], json.dumps(left, ensure_ascii=False, indent=1)
+    violations = axe_violations(visits(entry).page)
+    assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
