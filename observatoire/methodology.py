@@ -12,15 +12,13 @@ from observatoire.formatting import fmt_number, fmt_percent
 from observatoire.indicators import progress
 from observatoire.labels import variable_label
 from observatoire.settings import SETTINGS
+from observatoire.stats.intervals import METHODS
 from observatoire.survey_spec import SurveySpec
 
-CI_METHODS_FR = {
-    "logit": "logit (intervalle calculé sur l'échelle logit puis ramené entre 0 et 1, comme svyciprop de R)",
-    "beta": "bêta de Korn et Graubard",
-    "wilson": "Wilson sur l'effectif efficace",
-    "wald": "Wald (loi normale)",
-    "wald_t": "Wald avec la loi de Student aux degrés de liberté du plan",
-}
+
+def ci_label(method: str) -> str:
+    """The French name of an interval method, as the statistics engine declares it."""
+    return METHODS[method].label_fr if method in METHODS else method
 
 
 def fmt_setting(value: Any) -> str:
@@ -55,9 +53,15 @@ def disclosure_rules(values: Mapping[str, Any]) -> str:
         rules.append(f"- Elle n'est pas diffusée quand son coefficient de variation dépasse **{fmt_percent(values['reliability_withhold_cv'], 0)}**.")
     rules.append(
         f"- Intervalles de confiance à {fmt_percent(values['ci_level'], 0)} ; proportions : "
-        f"{CI_METHODS_FR[values['ci_method_proportion']]}. Les variances tiennent compte de la stratification et du "
+        f"{ci_label(values['ci_method_proportion'])}. Les variances tiennent compte de la stratification et du "
         "calage (linéarisation de Taylor sur les résidus du calage) ; chaque vague est un échantillon indépendant."
     )
+    if values["boundary_interval"] == "exact":
+        rules.append(
+            "- Une part estimée à exactement 0 % ou 100 % reçoit l'intervalle exact de Clopper-Pearson calculé "
+            "sur l'effectif efficace de Kish (méthode « clopper_pearson_kish ») : un 0 % n'est jamais présenté "
+            "comme certain."
+        )
     return "\n".join(rules)
 
 
@@ -75,7 +79,7 @@ def design_table(spec: SurveySpec) -> pd.DataFrame:
             f"entre {fmt_setting(design.trim_lower)} et {fmt_setting(design.trim_upper)} fois le poids moyen "
             "de la vague, suivi d'un nouveau calage"
         ),
-        "Intervalles de confiance des proportions": f"{CI_METHODS_FR.get(design.ci_proportion, design.ci_proportion)}, niveau {fmt_percent(design.ci_level, 0)}",
+        "Intervalles de confiance des proportions": f"{ci_label(design.ci_proportion)}, niveau {fmt_percent(design.ci_level, 0)}",
     }
     return pd.DataFrame({"Élément": list(rows), "Choix": list(rows.values())}).set_index("Élément")
 

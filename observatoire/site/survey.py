@@ -20,7 +20,7 @@ from observatoire.viz.charts import bar_chart
 from observatoire.viz.legend import FLAG_NOTES, flag_label, fmt_value
 
 ESTIMATE_HEADER = ("Part", "IC à 95 %", "Répondants (n)", "Fiabilité")
-# A share of exactly 0 or 1 has no logit interval (the estimator returns none): said in words.
+# A share of exactly 0 or 1 has no interval when the setting boundary_interval is "none": said in words.
 NO_INTERVAL = "non calculable (part nulle ou totale)"
 BREAKDOWN_TITLES = {"age_band": "Par âge", "sex": "Par sexe", "diploma": "Par diplôme"}
 

@@ -115,10 +115,12 @@ class Method:
 
 METHODS: dict[str, Method] = {
     "wald": Method(wald, False, "Wald (loi normale)"),
-    "wald_t": Method(wald_t, False, "Wald (loi de Student, degrés de liberté du plan)"),
-    "logit": Method(logit, True, "logit (svyciprop de R)"),
-    "beta": Method(beta, True, "Korn-Graubard (bêta)"),
-    "wilson": Method(wilson, True, "Wilson (effectif efficace)"),
+    "wald_t": Method(wald_t, False, "Wald avec la loi de Student aux degrés de liberté du plan"),
+    "logit": Method(
+        logit, True, "logit (intervalle calculé sur l'échelle logit puis ramené entre 0 et 1, comme svyciprop de R)"
+    ),
+    "beta": Method(beta, True, "bêta de Korn et Graubard (svyciprop de R, method = \"beta\")"),
+    "wilson": Method(wilson, True, "Wilson sur l'effectif efficace"),
 }
 
 

@@ -309,7 +309,7 @@ def _typed(frame: pd.DataFrame, spec: SurveySpec, numbers: dict[str, pd.Series],
             continue
         values = frame[field.name] if field.type == "string" else numbers[field.name]
         columns[field.name] = values.where(~empty) if empty.any() else values
-    return pd.concat(columns, axis=1).reset_index(drop=True)  # no copy into 2-D blocks, as DataFrame() makes
+    return pd.DataFrame(columns).reset_index(drop=True)
 
 
 def _integers(numbers: pd.Series, empty: pd.Series) -> pd.Series:

@@ -113,3 +113,10 @@ def test_weighting_table_one_column_per_wave():
 def test_indicator_template_is_built_in_memory(demo):
     workbook = load_workbook(BytesIO(indicator_template(demo)))
     assert len(workbook.sheetnames) >= 3
+
+
+def test_disclosure_rules_describe_the_interval_of_a_zero_share():
+    from observatoire.settings import resolve
+
+    assert "clopper_pearson_kish" in disclosure_rules(resolve(None))
+    assert "clopper_pearson_kish" not in disclosure_rules(resolve({"boundary_interval": "none"}))

@@ -85,10 +85,10 @@ def test_card_exports_the_chart_and_series(detail, label, magic):
 
 
 def test_card_has_no_serious_accessibility_violation(detail):
-    from test_pages import axe_violations, known_case
+    from test_pages import axe_violations
 
-    left = [f for f in axe_violations(detail.page) if not known_case(detail.page, f)]
-    assert left == [], left
+    violations = axe_violations(detail.page)
+    assert violations == [], violations
 
 
 def test_map_controls_and_downloads_are_reachable_by_keyboard(server, browser):
