@@ -16,7 +16,7 @@ import pandas as pd
 from observatoire import export
 from observatoire.formatting import fmt_number, fmt_percent
 from observatoire.indicators.progress import STATUSES
-from observatoire.viz.charts import Projection, Unit, trend_chart
+from observatoire.viz.charts import Projection, Unit, demo_labelled, trend_chart
 
 DIRECTIONS = {
     "increase": "une hausse est souhaitée",
@@ -135,14 +135,16 @@ def headline_line(row: Mapping) -> str:
     return f"{text} · {target}"
 
 
-def trend_for(row: Mapping, series: pd.DataFrame, size: str = "normal"):
-    """The indicator's trend chart: observed series with CI, its target and its projection."""
+def trend_for(row: Mapping, series: pd.DataFrame, size: str = "normal", *, demo: bool = False):
+    """The indicator's trend chart: observed series with CI, its target and its projection
+    (`demo`: labelled as demonstration data, on the page and in its PNG/SVG/PDF exports)."""
     target = (int(row["target_year"]), float(row["target"])) if present(row.get("target")) else None
     projection = None
     if present(row.get("projection_2026")):
         projection = Projection(int(row["projection_year"]), float(row["projection_2026"]),
                                 row["projection_low"], row["projection_high"])
-    return trend_chart(series, title=row["title"], unit=unit_of(row), target=target, projection=projection, size=size)
+    chart = trend_chart(series, title=row["title"], unit=unit_of(row), target=target, projection=projection, size=size)
+    return demo_labelled(chart) if demo else chart
 
 
 def series_table(series: pd.DataFrame, unit: Unit) -> pd.DataFrame:
@@ -174,15 +176,15 @@ EXPORT_NOTES = (
 )
 
 
-def progress_xlsx(progress: pd.DataFrame) -> bytes:
+def progress_xlsx(progress: pd.DataFrame, *, demo: bool = False) -> bytes:
     """The commitments table for elected officials (one row per indicator, every component)."""
-    return export.xlsx_bytes({"Engagements": progress[list(PROGRESS_EXPORT)]}, notes=EXPORT_NOTES)
+    return export.xlsx_bytes({"Engagements": progress[list(PROGRESS_EXPORT)]}, notes=EXPORT_NOTES, demo=demo)
 
 
-def detail_xlsx(row: Mapping, series: pd.DataFrame) -> bytes:
+def detail_xlsx(row: Mapping, series: pd.DataFrame, *, demo: bool = False) -> bytes:
     """One indicator: its observed series (with CI and n) and its progress components."""
     columns = [c for c in ("year", "value", "ci_low", "ci_high", "n_unweighted", "source") if c in series.columns]
     components = pd.DataFrame({"composante": list(PROGRESS_EXPORT), "valeur": [row.get(c) for c in PROGRESS_EXPORT]})
     components["valeur"] = components["valeur"].astype(str)
     return export.xlsx_bytes({"Série": series[columns], "Progression": components},
-                             notes=(f"{row['id']} · {row['title']}", *EXPORT_NOTES))
+                             notes=(f"{row['id']} · {row['title']}", *EXPORT_NOTES), demo=demo)

@@ -2,6 +2,13 @@
 
 Tables keep their uncertainty: a table with an `estimate` column cannot be exported without its
 CI bounds, unweighted n and reliability flag. Charts are rendered offline by vl-convert.
+
+Files made from the demonstration data say so (`demo=True`), in ways that survive the file being
+passed on without breaking machine reading: a workbook opens on its « Lisez-moi » sheet, whose first
+line is `DEMO_LABEL`, and every data sheet keeps its column names in row 1 but carries the label in
+its printed header, a red tab and the document properties; a CSV has no place for a notice that
+parsers would skip, so its file name says it (`download_name`). Charts carry it in their subtitle
+(`observatoire.viz.charts.demo_labelled`).
 """
 
 from __future__ import annotations
@@ -15,6 +22,8 @@ import vl_convert
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from observatoire.formatting import DEMO_LABEL
 
 MIME = {
     "csv": "text/csv",
@@ -39,6 +48,7 @@ COLUMN_NOTES = {
     "effectif trop faible, estimation et intervalle effacés)",
 }
 HEADER_FILL = PatternFill("solid", fgColor="000091")
+DEMO_RED = "C9191E"
 
 
 def require_uncertainty(table: pd.DataFrame) -> None:
@@ -47,6 +57,11 @@ def require_uncertainty(table: pd.DataFrame) -> None:
         missing = [c for c in UNCERTAINTY if c not in table.columns]
         if missing:
             raise ValueError(f"estimates exported without {', '.join(missing)}")
+
+
+def download_name(stem: str, extension: str, demo: bool) -> str:
+    """`carte_2024.csv`, or `carte_2024_demonstration.csv` when the file holds demonstration data."""
+    return f"{stem}_demonstration.{extension}" if demo else f"{stem}.{extension}"
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
@@ -59,21 +74,36 @@ def xlsx_bytes(
     sheets: Mapping[str, pd.DataFrame],
     notes: Sequence[str] = (),
     percent_columns: Sequence[str] = (),
+    *,
+    demo: bool = False,
 ) -> bytes:
     """A workbook: a « Lisez-moi » sheet (notes + column meanings), then one sheet per table.
 
     Columns named in `percent_columns` get a percentage number format (values stay shares).
+    `demo`: the data are the demonstration data, and every sheet says so (module docstring).
     """
     book = Workbook()
     readme = book.active
     readme.title = "Lisez-moi"
-    _write_readme(readme, notes, [c for table in sheets.values() for c in table.columns])
+    columns = [c for table in sheets.values() for c in table.columns]
+    _write_readme(readme, [DEMO_LABEL, *notes] if demo else notes, columns)
     for name, table in sheets.items():
         require_uncertainty(table)
         _write_table(book.create_sheet(name[:31]), table, percent_columns)
+    if demo:
+        _label_demo(book)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _label_demo(book: Workbook) -> None:
+    """The label where it stays with the file, and out of the tables' cells (row 1 = column names)."""
+    book.properties.title = book.properties.subject = DEMO_LABEL
+    book.worksheets[0]["A1"].font = Font(bold=True, color=DEMO_RED)  # the « Lisez-moi » line
+    for sheet in book.worksheets:
+        sheet.oddHeader.center.text = DEMO_LABEL  # printed and PDF pages
+        sheet.sheet_properties.tabColor = DEMO_RED
 
 
 def _write_readme(sheet, notes: Sequence[str], columns: Sequence[str]) -> None:

@@ -244,12 +244,13 @@ def list_csv(ranked: pd.DataFrame) -> bytes:
     return csv_bytes(export_table(ranked))
 
 
-def list_xlsx(ranked: pd.DataFrame) -> bytes:
-    """The ranked list as an XLSX workbook (a « Lisez-moi » sheet, then the list)."""
+def list_xlsx(ranked: pd.DataFrame, *, demo: bool = False) -> bytes:
+    """The ranked list as an XLSX workbook (a « Lisez-moi » sheet, then the list; `demo`: labelled)."""
     return xlsx_bytes(
         {"Quartiers": export_table(ranked)},
         notes=_notes(ranked),
         percent_columns=("direct", "estimate", "ci_low", "ci_high", "p_top_k"),
+        demo=demo,
     )
 
 

@@ -32,7 +32,7 @@ def show_detail(row) -> None:
     if series.empty:
         st.info("Aucune valeur pour cet indicateur : pas de graphique.")
     else:
-        chart = commitments.trend_for(row, series, "presentation" if presentation else "normal")
+        chart = commitments.trend_for(row, series, "presentation" if presentation else "normal", demo=results.is_demo)
         st.altair_chart(chart, width="stretch")
         st.caption("Ligne bleue : valeurs observées, bande : intervalle de confiance à 95 % ; "
                    "tirets violets : projection de la tendance avec son intervalle de prédiction ; "
@@ -43,10 +43,12 @@ def show_detail(row) -> None:
             for column, fmt in zip(columns, ("png", "svg", "pdf")):
                 column.download_button(
                     f"Graphique {fmt.upper()}", data=lambda fmt=fmt: export.chart_bytes(chart, fmt),
-                    file_name=f"{row['id']}.{fmt}", mime=export.MIME[fmt], on_click="ignore", key=f"chart-{fmt}")
+                    file_name=export.download_name(row["id"], fmt, results.is_demo), mime=export.MIME[fmt],
+                    on_click="ignore", key=f"chart-{fmt}")
             columns[3].download_button(
-                "Série XLSX", data=lambda: commitments.detail_xlsx(row, series), file_name=f"{row['id']}.xlsx",
-                mime=export.MIME["xlsx"], on_click="ignore", key="series-xlsx")
+                "Série XLSX", data=lambda: commitments.detail_xlsx(row, series, demo=results.is_demo),
+                file_name=export.download_name(row["id"], "xlsx", results.is_demo), mime=export.MIME["xlsx"],
+                on_click="ignore", key="series-xlsx")
     st.subheader("Comment le statut est calculé")
     st.markdown("\n".join(f"- {line}" for line in commitments.explain_progress(row)))
 
@@ -74,8 +76,10 @@ def show_overview() -> None:
         for row in rows.to_dict("records"):
             commitment_line(row, key=f"open-{row['id']}", large=presentation)
     if not presentation:
-        st.download_button("Tableau des engagements (XLSX)", data=lambda: commitments.progress_xlsx(shown),
-                           file_name="engagements.xlsx", mime=export.MIME["xlsx"], on_click="ignore")
+        st.download_button("Tableau des engagements (XLSX)",
+                           data=lambda: commitments.progress_xlsx(shown, demo=results.is_demo),
+                           file_name=export.download_name("engagements", "xlsx", results.is_demo),
+                           mime=export.MIME["xlsx"], on_click="ignore")
 
 
 if progress.empty:

@@ -50,12 +50,14 @@ with side_column:
     st.caption(summary)
     group_labels = labels.group_labels(results.spec, geo_level)
     export_table = table.assign(name=table["domain"].map(group_labels))
+    stem = f"carte_{variable}_{level}_{wave}"
     st.download_button("Tableau CSV", data=lambda: export.csv_bytes(export_table),
-                       file_name=f"carte_{variable}_{level}_{wave}.csv", mime=export.MIME["csv"], on_click="ignore")
+                       file_name=export.download_name(stem, "csv", results.is_demo), mime=export.MIME["csv"],
+                       on_click="ignore")
     st.download_button("Tableau XLSX", data=lambda: export.xlsx_bytes(
         {"Carte": export_table}, notes=[f"Observatoire du numérique : {subject}, {wave}. {summary}"],
-        percent_columns=("estimate", "ci_low", "ci_high")), file_name=f"carte_{variable}_{level}_{wave}.xlsx",
-        mime=export.MIME["xlsx"], on_click="ignore")
+        percent_columns=("estimate", "ci_low", "ci_high"), demo=results.is_demo),
+        file_name=export.download_name(stem, "xlsx", results.is_demo), mime=export.MIME["xlsx"], on_click="ignore")
 # Full width, so that the table never needs a scroll area (not reachable by keyboard).
 st.subheader("Les chiffres de la carte")
 components.estimate_table(table.sort_values("domain"), group_labels,

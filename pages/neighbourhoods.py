@@ -30,7 +30,9 @@ st.caption(
 st.table(display_ranking(ranked).set_index("Rang"))
 left, right = st.columns(2)
 stem = f"quartiers_{by}_{commune or 'metropole'}"
-left.download_button("Liste CSV", data=lambda: targeting.list_csv(ranked), file_name=f"{stem}.csv",
-                     mime=export.MIME["csv"], on_click="ignore")
-right.download_button("Liste XLSX", data=lambda: targeting.list_xlsx(ranked), file_name=f"{stem}.xlsx",
-                      mime=export.MIME["xlsx"], on_click="ignore")
+left.download_button("Liste CSV", data=lambda: targeting.list_csv(ranked),
+                     file_name=export.download_name(stem, "csv", results.is_demo), mime=export.MIME["csv"],
+                     on_click="ignore")
+right.download_button("Liste XLSX", data=lambda: targeting.list_xlsx(ranked, demo=results.is_demo),
+                      file_name=export.download_name(stem, "xlsx", results.is_demo), mime=export.MIME["xlsx"],
+                      on_click="ignore")

@@ -1,11 +1,13 @@
 import io
 
+import altair as alt
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
 from observatoire import export
-from observatoire.viz.charts import bar_chart
+from observatoire.formatting import DEMO_LABEL
+from observatoire.viz.charts import bar_chart, demo_labelled
 
 TABLE = pd.DataFrame(
     {
@@ -70,3 +72,45 @@ def test_chart_spec_fixes_container_width():
 def test_unknown_chart_format():
     with pytest.raises(ValueError):
         export.chart_bytes(bar_chart(TABLE), "gif")
+
+
+@pytest.mark.parametrize("demo, name", [(True, "carte_2024_demonstration.csv"), (False, "carte_2024.csv")])
+def test_download_name_says_demonstration(demo, name):
+    assert export.download_name("carte_2024", "csv", demo) == name
+
+
+def _labels(book) -> list[str]:
+    """Where a workbook can say « demonstration »: first readme line, sheet headers, properties."""
+    return [book["Lisez-moi"]["A1"].value, *(s.oddHeader.center.text for s in book.worksheets),
+            book.properties.title, book.properties.subject]
+
+
+def test_demo_xlsx_says_so_on_every_sheet_and_keeps_its_table_readable():
+    data = export.xlsx_bytes({"Communes": TABLE, "Autre": TABLE}, notes=["Observatoire — test"], demo=True)
+    book = load_workbook(io.BytesIO(data))
+    assert _labels(book) == [DEMO_LABEL] * 6
+    assert book["Lisez-moi"]["A2"].value == "Observatoire — test"
+    assert all(sheet.sheet_properties.tabColor.rgb.endswith(export.DEMO_RED) for sheet in book.worksheets)
+    back = pd.read_excel(io.BytesIO(data), sheet_name="Communes")  # row 1 still holds the column names
+    assert list(back.columns) == list(TABLE.columns) and len(back) == len(TABLE)
+
+
+def test_xlsx_of_real_data_has_no_demo_label():
+    book = load_workbook(io.BytesIO(export.xlsx_bytes({"Communes": TABLE}, notes=["Observatoire — test"])))
+    assert DEMO_LABEL not in _labels(book)
+    assert book["Lisez-moi"]["A1"].value == "Observatoire — test"
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("Part en difficulté", {"text": "Part en difficulté", "subtitle": DEMO_LABEL}),
+    (alt.TitleParams("Part", anchor="middle"), {"text": "Part", "anchor": "middle", "subtitle": DEMO_LABEL}),
+    ("", {"text": DEMO_LABEL}),  # no title: the label becomes it (an empty title hides its subtitle)
+])
+def test_demo_label_is_drawn_in_the_chart(title, expected):
+    chart = demo_labelled(bar_chart(TABLE).properties(title=title))
+    assert export.chart_spec(chart)["title"] == expected
+    assert f">{DEMO_LABEL}</text>" in export.chart_bytes(chart, "svg").decode()
+
+
+def test_chart_without_demo_label():
+    assert DEMO_LABEL not in export.chart_bytes(bar_chart(TABLE, title="Part"), "svg").decode()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from observatoire.errors import UserError
-from observatoire.formatting import fmt_interval, fmt_number, fmt_percent
+from observatoire.formatting import DEMO_LABEL, fmt_interval, fmt_number, fmt_percent
 from observatoire.pipeline import Inputs, run as run_pipeline
 from observatoire.targeting import (
     BY,
@@ -33,7 +33,9 @@ from observatoire.targeting import (
     rank_areas,
 )
 
-WRITERS = {".csv": list_csv, ".xlsx": list_xlsx}
+# A CSV has no room for a notice (a comment line breaks parsers): the demo label goes in the XLSX
+# and in the command's own message.
+WRITERS = {".csv": lambda ranked, demo: list_csv(ranked), ".xlsx": lambda ranked, demo: list_xlsx(ranked, demo=demo)}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -79,13 +81,13 @@ def run(args: argparse.Namespace) -> int:
     ranked = rank_areas(areas, args.by, top=top, commune=args.commune, seed=args.seed)
     if out is not None:
         full = rank_areas(areas, args.by, top=None, k=ranked.attrs["k"], commune=args.commune, seed=args.seed)
-        out.write_bytes(WRITERS[out.suffix.lower()](full))
+        out.write_bytes(WRITERS[out.suffix.lower()](full, results.is_demo))
     if args.json:
         print(json.dumps(records(ranked), ensure_ascii=False, indent=2))
     else:
         print("\n".join(table_lines(ranked, wave, results.is_demo)))
         if out is not None:
-            print(f"Liste complète exportée : {out}")
+            print(f"Liste complète exportée : {out}" + (f" ({DEMO_LABEL})" if results.is_demo else ""))
     return 0
 
 

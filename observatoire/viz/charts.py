@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from observatoire.formatting import NBSP, fmt_interval, fmt_number
+from observatoire.formatting import DEMO_LABEL, NBSP, fmt_interval, fmt_number
 from observatoire.viz.legend import CATEGORICAL, FLAG_LABELS, fmt_value
 
 # d3-format / d3-time-format locales (French: decimal comma, no-break space thousands, `12 %`).
@@ -42,10 +42,24 @@ def configure(chart: alt.TopLevelMixin, size: str = "normal", description: str |
     font = FONT_SIZE[size]
     chart = chart.configure(locale=FRENCH_LOCALE, font="sans-serif").configure_axis(
         labelFontSize=font, titleFontSize=font
-    ).configure_legend(labelFontSize=font, titleFontSize=font).configure_title(fontSize=font + 2, anchor="start")
+    ).configure_legend(labelFontSize=font, titleFontSize=font).configure_title(
+        fontSize=font + 2, subtitleFontSize=font, anchor="start"
+    )
     # Width fits the box (Streamlit, exports); height stays the plot's own (Streamlit would squeeze it).
     chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     return chart.properties(description=description) if description else chart
+
+
+def demo_labelled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with `DEMO_LABEL` as its subtitle (its title when it has none): drawn in the chart,
+    it stays on the page, in every export and in every copy of them."""
+    title = chart.title  # a string, TitleParams or Undefined
+    if isinstance(title, alt.TitleParams):
+        params = title.to_dict()
+    else:
+        params = {"text": title if isinstance(title, str) else ""}
+    params.update({"subtitle": DEMO_LABEL} if params.get("text") else {"text": DEMO_LABEL})
+    return chart.properties(title=alt.TitleParams(**params))
 
 
 def _axis_format(percent: bool) -> str:

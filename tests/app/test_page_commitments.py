@@ -1,13 +1,24 @@
 """Engagements: commitments by theme with status badges in words, filters, deep-linked detail."""
 
 import dataclasses
+import io
+import json
 import math
 
 import pytest
 from app_harness import TIMEOUT, page_test
+from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
-from observatoire.commitments import explain_progress, filter_commitments, headline_line, status_counts
+from observatoire.commitments import (
+    explain_progress,
+    filter_commitments,
+    headline_line,
+    progress_xlsx,
+    status_counts,
+    trend_for,
+)
+from observatoire.formatting import DEMO_LABEL
 from observatoire.indicators.progress import STATUSES
 from observatoire.paths import ROOT
 from observatoire.ui.loaders import UPLOAD_KEY, Upload
@@ -149,3 +160,34 @@ def test_filters_and_counts(demo):
     counts = status_counts(progress)
     assert counts["count"].sum() == 40
     assert list(counts["status"]) == [s for s in STATUSES if s in set(progress["status"])]
+
+
+@pytest.mark.parametrize("is_demo, suffix", [(True, "_demonstration"), (False, "")])
+def test_card_downloads_say_demonstration_on_demo_data(demo, downloads, is_demo, suffix):
+    at = _detail(dataclasses.replace(demo, is_demo=is_demo), "INC01")
+    assert not at.exception
+    assert set(downloads) == {f"INC01{suffix}.{fmt}" for fmt in ("png", "svg", "pdf", "xlsx")}
+    assert (f">{DEMO_LABEL}</text>" in downloads[f"INC01{suffix}.svg"]().decode()) is is_demo
+    book = load_workbook(io.BytesIO(downloads[f"INC01{suffix}.xlsx"]()))
+    assert len(book.worksheets) == 3
+    assert all((sheet.oddHeader.center.text == DEMO_LABEL) is is_demo for sheet in book.worksheets)
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    # The page's chart says it too.
+    assert spec["title"].get("subtitle") == DEMO_LABEL if is_demo else isinstance(spec["title"], str)
+
+
+def test_overview_download_says_demonstration(demo, downloads):
+    assert not page_test(PAGE, demo).exception
+    assert demo.is_demo and list(downloads) == ["engagements_demonstration.xlsx"]
+    readme = load_workbook(io.BytesIO(downloads["engagements_demonstration.xlsx"]()))["Lisez-moi"]
+    assert readme["A1"].value == DEMO_LABEL
+
+
+@pytest.mark.parametrize("demo_flag", [True, False])
+def test_trend_and_progress_exports_are_labelled_only_on_demo_data(demo, demo_flag):
+    row = demo.progress.set_index("id", drop=False).loc["INC01"]
+    series = demo.indicator_values.query("indicator == 'INC01' and geo_level == 'metropole'")
+    title = trend_for(row, series, demo=demo_flag).to_dict()["title"]
+    assert title == ({"text": row["title"], "subtitle": DEMO_LABEL} if demo_flag else row["title"])
+    readme = load_workbook(io.BytesIO(progress_xlsx(demo.progress, demo=demo_flag)))["Lisez-moi"]
+    assert (readme["A1"].value == DEMO_LABEL) is demo_flag

@@ -1,11 +1,14 @@
 """Carte: choropleth + legend + the same figures as an accessible table, fragile flagged, withheld hidden."""
 
 import dataclasses
+import io
 import json
 
+import pytest
 from app_harness import page_test
+from openpyxl import load_workbook
 
-from observatoire.formatting import fmt_percent
+from observatoire.formatting import DEMO_LABEL, fmt_percent
 from observatoire.viz.legend import WITHHELD_COLOUR, hex_to_rgb
 
 PAGE = "pages/map.py"
@@ -99,3 +102,13 @@ def test_map_with_empty_estimates_says_so(demo):
     at = page_test(PAGE, results)
     assert not at.exception
     assert "Aucune estimation à cartographier" in at.info[0].value
+
+
+@pytest.mark.parametrize("is_demo, suffix", [(True, "_demonstration"), (False, "")])
+def test_map_downloads_say_demonstration_on_demo_data(demo, downloads, is_demo, suffix):
+    at = page_test(PAGE, dataclasses.replace(demo, is_demo=is_demo))
+    assert not at.exception
+    stem = f"carte_in_difficulty_commune_{WAVE}{suffix}"
+    assert set(downloads) == {f"{stem}.csv", f"{stem}.xlsx"}
+    readme = load_workbook(io.BytesIO(downloads[f"{stem}.xlsx"]()))["Lisez-moi"]
+    assert (readme["A1"].value == DEMO_LABEL) is is_demo

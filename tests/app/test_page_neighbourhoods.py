@@ -1,10 +1,14 @@
 """Quartiers: ranked IRIS with rank intervals, filters, downloads; withheld direct estimates never shown."""
 
 import dataclasses
+import io
 
 import pandas as pd
+import pytest
 from app_harness import page_test
+from openpyxl import load_workbook
 
+from observatoire.formatting import DEMO_LABEL
 from observatoire.ui.neighbourhoods import display_ranking
 
 PAGE = "pages/neighbourhoods.py"
@@ -72,3 +76,14 @@ def test_neighbourhoods_without_areas_says_so(demo):
     at = page_test(PAGE, dataclasses.replace(demo, areas=demo.areas.iloc[0:0]))
     assert not at.exception
     assert "Aucune estimation par IRIS" in at.info[0].value
+
+
+@pytest.mark.parametrize("is_demo, suffix", [(True, "_demonstration"), (False, "")])
+def test_neighbourhoods_downloads_say_demonstration_on_demo_data(demo, downloads, is_demo, suffix):
+    at = page_test(PAGE, dataclasses.replace(demo, is_demo=is_demo))
+    assert not at.exception
+    stem = f"quartiers_share_metropole{suffix}"
+    assert set(downloads) == {f"{stem}.csv", f"{stem}.xlsx"}
+    book = load_workbook(io.BytesIO(downloads[f"{stem}.xlsx"]()))
+    assert (book["Lisez-moi"]["A1"].value == DEMO_LABEL) is is_demo
+    assert (book["Quartiers"].oddHeader.center.text == DEMO_LABEL) is is_demo

@@ -35,8 +35,10 @@ def test_map_canvas_is_drawn(visits):
 
 
 def _download(page, label: str) -> bytes:
+    """The file a button delivers; the app runs on the demonstration data, and its name says so."""
     with page.expect_download(timeout=30_000) as info:
         page.get_by_role("button", name=label, exact=True).click()
+    assert "_demonstration." in info.value.suggested_filename, info.value.suggested_filename
     return info.value.path().read_bytes()
 
 

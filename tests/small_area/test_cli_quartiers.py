@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from observatoire.cli import main
 from observatoire.commands import quartiers
+from observatoire.formatting import DEMO_LABEL
 from observatoire.targeting import LIST_COLUMNS
 
 JSON_KEYS = [*LIST_COLUMNS, "flags"]
@@ -47,12 +48,14 @@ def test_default_table_is_french(capsys):
 def test_out_exports_the_full_list(tmp_path, capsys, suffix):
     out = tmp_path / f"quartiers{suffix}"
     assert main(["quartiers", "--top", "4", "--by", "index", "--out", str(out)]) == 0
-    assert "exportée" in capsys.readouterr().out
+    last_line = capsys.readouterr().out.splitlines()[-1]
+    assert "exportée" in last_line and DEMO_LABEL in last_line  # the demo list says so
     if suffix == ".csv":
         table = pd.read_csv(out, sep=";", decimal=",", encoding="utf-8-sig", dtype={"iris": str})
     else:
         table = pd.DataFrame(load_workbook(io.BytesIO(out.read_bytes()))["Quartiers"].values)
         table = table.iloc[1:].set_axis(list(LIST_COLUMNS), axis=1)
+        assert DEMO_LABEL in str(load_workbook(io.BytesIO(out.read_bytes())).worksheets[0]["A1"].value)
     assert len(table) == 277
     assert table["p_top_k"].astype(float).sum() == pytest.approx(4, abs=0.01)
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from observatoire.errors import UserError
+from observatoire.formatting import DEMO_LABEL
 from observatoire.targeting import (
     LIST_COLUMNS,
     MODEL_COVARIATES,
@@ -129,6 +130,13 @@ def test_xlsx_export(demo_areas):
     assert sheet.max_row == 8
     notes = " ".join(str(c.value) for c in book["Lisez-moi"]["A"] if c.value)
     assert "nombre estimé" in notes and "p_top_k" in notes
+    assert DEMO_LABEL not in notes and not sheet.oddHeader.center.text
+
+
+def test_xlsx_export_of_demo_data_says_so(demo_areas):
+    book = load_workbook(io.BytesIO(list_xlsx(rank_areas(demo_areas.areas, "share", top=3, n_draws=50), demo=True)))
+    assert book["Lisez-moi"]["A1"].value == DEMO_LABEL and book["Quartiers"].oddHeader.center.text == DEMO_LABEL
+    assert [c.value for c in book["Quartiers"][1]] == list(LIST_COLUMNS)
 
 
 HEADER = "iris;commune;population;population_15plus;" + ";".join(MODEL_COVARIATES)
