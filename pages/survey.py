@@ -46,6 +46,9 @@ if withheld:
 st.subheader("Comparer deux groupes" if breakdown != "wave" else "Comparer deux vagues")
 shown = named[named["flag"] != "withheld"]
 names = dict(zip(shown["domain"].astype(str), shown["groupe"]))
+if breakdown == "overall":
+    st.info("Pour comparer deux groupes ou deux vagues, choisissez une répartition (commune, âge, sexe, diplôme ou vague).")
+    st.stop()
 if len(names) < 2:
     st.info("Il faut au moins deux groupes diffusés pour comparer.")
     st.stop()

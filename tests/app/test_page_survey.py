@@ -86,3 +86,10 @@ def test_derived_indicator_offers_no_answer_choice():
     at = _select(page_test(PAGE), "Question", "in_difficulty")
     assert "Réponse" not in [box.label for box in at.selectbox]
     assert "Réponse" in [box.label for box in _select(at, "Question", "admin_online").selectbox]
+
+
+def test_overall_breakdown_says_how_to_compare():
+    at = page_test(PAGE)  # default breakdown: the whole population, a single group
+    assert not at.exception
+    assert any("choisissez une répartition" in box.value for box in at.info)
+    assert not [box for box in at.selectbox if box.label == "Premier groupe"]
