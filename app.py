@@ -23,5 +23,5 @@ page = st.navigation(
         st.Page("pages/data.py", title="Données", url_path="donnees"),
     ]
 )
-components.source_banner(loaders.current_results())
+components.source_banner(loaders.current_results(), loaders.upload_name())
 page.run()

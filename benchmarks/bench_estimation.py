@@ -34,7 +34,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from observatoire.paths import DEMO_DIR  # noqa: E402
+from observatoire.territory import load_territory  # noqa: E402
 
 R_MARGINS = ("commune", "age_band", "sex", "diploma")
 R_SCRIPT = r"""
@@ -56,7 +56,7 @@ cat(sprintf("%.6f %.10f %.10f\n", elapsed, coef(m), SE(b)[1]))
 
 
 def scaled_sample(n: int, seed: int = 1) -> pd.DataFrame:
-    demo = pd.read_csv(DEMO_DIR / "survey.csv", dtype=str, keep_default_na=False)
+    demo = pd.read_csv(load_territory().survey, dtype=str, keep_default_na=False)
     rng = np.random.default_rng(seed)
     rows = demo.iloc[np.sort(rng.integers(0, len(demo), n))].reset_index(drop=True)
     waves = rows["wave"]
@@ -76,12 +76,13 @@ def peak_rss_mb() -> float:
 
 def child(path: Path, margins_dir: Path) -> dict:
     """Runs in a fresh process: times each stage, reports peak RSS."""
+    from observatoire.geo import load_geography
     from observatoire.readers import read_table
     from observatoire.stats import Design, design_from_spec, estimate, rake
-    from observatoire.survey_spec import derive, load_spec
+    from observatoire.survey_spec import derive, territory_spec
     from observatoire.validation import validate_survey
 
-    spec = load_spec()
+    spec = territory_spec(load_territory())
     baseline = peak_rss_mb()
     times, start = {}, time.perf_counter()
 
@@ -93,7 +94,7 @@ def child(path: Path, margins_dir: Path) -> dict:
 
     table = read_table(path, value_labels=spec.labels_fr)
     lap("read")
-    report = validate_survey(table, spec)
+    report = validate_survey(table, spec, load_geography(load_territory()))
     if not report.ok:
         raise SystemExit(f"validation failed: {report.findings[:3]}")
     lap("validate")
@@ -136,9 +137,9 @@ def _margin(path: Path, variable: str) -> dict:
 
 def write_inputs(n: int, folder: Path) -> tuple[Path, Path, Path]:
     """Survey file for the pipeline, the same rows with in_difficulty for R, 4 margins files."""
-    from observatoire.survey_spec import derive, load_spec
+    from observatoire.survey_spec import derive, territory_spec
 
-    spec = load_spec()
+    spec = territory_spec(load_territory())
     sample = scaled_sample(n)
     survey = folder / f"survey_{n}.csv"
     sample.to_csv(survey, index=False)

@@ -13,8 +13,8 @@ import statistics
 import time
 
 from observatoire.formatting import fmt_number
-from observatoire.paths import DEMO_DIR
 from observatoire.pipeline import Inputs, run
+from observatoire.territory import load_territory
 
 
 def seconds(inputs: Inputs) -> float:
@@ -27,10 +27,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    first = seconds(Inputs.demo())
-    warm = statistics.median(seconds(Inputs.demo()) for _ in range(args.repeat))
-    upload = seconds(Inputs.upload("survey.csv", (DEMO_DIR / "survey.csv").read_bytes()))
-    results = run(Inputs.demo())
+    first = seconds(Inputs.of(load_territory()))
+    warm = statistics.median(seconds(Inputs.of(load_territory())) for _ in range(args.repeat))
+    upload = seconds(Inputs.upload(load_territory(), "survey.csv", load_territory().survey.read_bytes()))
+    results = run(Inputs.of(load_territory()))
     print(f"pipeline.run, demo ({fmt_number(len(results.sample))} respondents, {len(results.waves)} waves):")
     print(f"  first run        {first:.2f} s")
     print(f"  median of {args.repeat}      {warm:.2f} s")

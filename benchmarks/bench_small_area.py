@@ -19,6 +19,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from observatoire.pipeline import Inputs, run  # noqa: E402
+from observatoire.territory import load_territory  # noqa: E402
 from observatoire.stats.small_area import fay_herriot, fit_proportions  # noqa: E402
 from observatoire.targeting import MODEL_COVARIATES, area_estimates, direct_estimates, load_covariates, rank_areas  # noqa: E402
 
@@ -41,9 +42,9 @@ def synthetic(m: int, p: int = 6, seed: int = 0):
 
 
 def main() -> None:
-    results = run(Inputs.demo())
+    results = run(Inputs.of(load_territory()))
     wave = max(results.waves)
-    covariates = load_covariates()
+    covariates = load_covariates(results.territory.covariates)
     direct = direct_estimates(results.design, wave)
     X = covariates[list(MODEL_COVARIATES)]
     print(f"fit_proportions, 277 IRIS (2 ajustements AMRL + GVF) : {best_of(5, lambda: fit_proportions(direct, X)):.3f} s")
@@ -52,7 +53,7 @@ def main() -> None:
     for method in ("REML", "ML", "AMRL"):
         seconds = best_of(5, lambda: fay_herriot(y, psi, X, method))
         print(f"fay_herriot {method}, 277 IRIS : {seconds * 1000:.1f} ms")
-    areas = area_estimates(results.design, covariates, wave).areas
+    areas = area_estimates(results.design, covariates, results.geography, wave).areas
     for by in ("share", "count", "index"):
         print(f"rank_areas --by {by} (4 000 tirages, 277 IRIS) : {best_of(3, lambda: rank_areas(areas, by)):.3f} s")
     y, psi, Xs = synthetic(50_000)

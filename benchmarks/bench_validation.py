@@ -17,9 +17,10 @@ from pathlib import Path
 import pandas as pd
 
 from observatoire.formatting import fmt_number
-from observatoire.paths import DEMO_DIR
+from observatoire.geo import load_geography
+from observatoire.territory import load_territory
 from observatoire.readers import decode_text, parse_fast, read_table, sniff_delimiter
-from observatoire.survey_spec import load_spec
+from observatoire.survey_spec import territory_spec
 from observatoire.validation import validate_survey
 
 RUNS = 7
@@ -41,10 +42,11 @@ def csv_path_used(path: Path) -> str:
 
 
 def bench(label: str, path: Path, spec, runs: int = RUNS) -> None:
+    geography = load_geography(load_territory())
     table = read_table(path)
-    report = validate_survey(table, spec)
+    report = validate_survey(table, spec, geography)
     read_s = median_seconds(lambda: read_table(path), runs)
-    check_s = median_seconds(lambda: validate_survey(table, spec), runs)
+    check_s = median_seconds(lambda: validate_survey(table, spec, geography), runs)
     status = "valide" if report.ok else f"{len(report.findings)} problèmes"
     print(f"{label:<38} {fmt_number(len(table.frame)):>9} lignes  lecture {fmt_number(read_s * 1000):>6} ms ({csv_path_used(path)})  validation {fmt_number(check_s * 1000):>6} ms  ({status})")
 
@@ -60,8 +62,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tile", type=int, default=0, help="also time the demo tiled N times (100: a million rows)")
     args = parser.parse_args()
-    spec = load_spec()
-    demo = DEMO_DIR / "survey.csv"
+    spec = territory_spec(load_territory())
+    demo = load_territory().survey
     frame = pd.read_csv(demo, dtype=str, keep_default_na=False)
     with tempfile.TemporaryDirectory() as tmp:
         one_wave = Path(tmp) / "wave.csv"

@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from observatoire.demo.survey import build_population  # noqa: E402
 from observatoire.stats import CI_METHODS, design_from_spec, estimate  # noqa: E402
-from observatoire.survey_spec import derive, load_spec  # noqa: E402
+from observatoire.survey_spec import derive, territory_spec  # noqa: E402
+from observatoire.territory import load_territory  # noqa: E402
 
 WAVE = 2024
 SIZES = (5000, 1200)
@@ -34,7 +35,7 @@ BANDS = [(0, 20), (20, 50), (50, 100), (100, 10**9)]
 
 def replicate(seed: int) -> pd.DataFrame:
     """One sample: for each method, overall and per-commune intervals with their truth."""
-    spec = load_spec()
+    spec = territory_spec(load_territory())
     population = build_population()
     truth = population.truth(WAVE).set_index(["geo_level", "geo_code"])["in_difficulty"]
     rng = np.random.default_rng(seed)

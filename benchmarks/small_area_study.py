@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from observatoire.demo.survey import build_population  # noqa: E402
 from observatoire.stats import design_from_spec, estimate  # noqa: E402
 from observatoire.stats.small_area import fit_proportions  # noqa: E402
-from observatoire.survey_spec import derive, load_spec  # noqa: E402
+from observatoire.survey_spec import derive, territory_spec  # noqa: E402
+from observatoire.territory import load_territory  # noqa: E402
 from observatoire.targeting import MODEL_COVARIATES, load_covariates  # noqa: E402
 
 METHODS = ("AMRL", "REML")
@@ -75,8 +76,8 @@ def main() -> None:
     parser.add_argument("--wave", type=int, default=2024)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    spec, population = load_spec(), build_population()
-    covariates = load_covariates()[list(MODEL_COVARIATES)]
+    spec, population = territory_spec(load_territory()), build_population()
+    covariates = load_covariates(load_territory().covariates)[list(MODEL_COVARIATES)]
     truth = population.truth(args.wave).query("geo_level == 'iris'").set_index("geo_code")["in_difficulty"]
     rng = np.random.default_rng(args.seed)
     start = time.perf_counter()

@@ -135,7 +135,7 @@ def headline_line(row: Mapping) -> str:
     return f"{text} · {target}"
 
 
-def trend_for(row: Mapping, series: pd.DataFrame, size: str = "normal", *, demo: bool = False):
+def trend_for(row: Mapping, series: pd.DataFrame, size: str = "normal", *, demo: str = ""):
     """The indicator's trend chart: observed series with CI, its target and its projection
     (`demo`: labelled as demonstration data, on the page and in its PNG/SVG/PDF exports)."""
     target = (int(row["target_year"]), float(row["target"])) if present(row.get("target")) else None
@@ -144,7 +144,7 @@ def trend_for(row: Mapping, series: pd.DataFrame, size: str = "normal", *, demo:
         projection = Projection(int(row["projection_year"]), float(row["projection_2026"]),
                                 row["projection_low"], row["projection_high"])
     chart = trend_chart(series, title=row["title"], unit=unit_of(row), target=target, projection=projection, size=size)
-    return demo_labelled(chart) if demo else chart
+    return demo_labelled(chart, demo) if demo else chart
 
 
 def series_table(series: pd.DataFrame, unit: Unit) -> pd.DataFrame:
@@ -176,12 +176,12 @@ EXPORT_NOTES = (
 )
 
 
-def progress_xlsx(progress: pd.DataFrame, *, demo: bool = False) -> bytes:
+def progress_xlsx(progress: pd.DataFrame, *, demo: str = "") -> bytes:
     """The commitments table for elected officials (one row per indicator, every component)."""
     return export.xlsx_bytes({"Engagements": progress[list(PROGRESS_EXPORT)]}, notes=EXPORT_NOTES, demo=demo)
 
 
-def detail_xlsx(row: Mapping, series: pd.DataFrame, *, demo: bool = False) -> bytes:
+def detail_xlsx(row: Mapping, series: pd.DataFrame, *, demo: str = "") -> bytes:
     """One indicator: its observed series (with CI and n) and its progress components."""
     columns = [c for c in ("year", "value", "ci_low", "ci_high", "n_unweighted", "source") if c in series.columns]
     components = pd.DataFrame({"composante": list(PROGRESS_EXPORT), "valeur": [row.get(c) for c in PROGRESS_EXPORT]})

@@ -3,9 +3,9 @@
 Tables keep their uncertainty: a table with an `estimate` column cannot be exported without its
 CI bounds, unweighted n and reliability flag. Charts are rendered offline by vl-convert.
 
-Files made from the demonstration data say so (`demo=True`), in ways that survive the file being
-passed on without breaking machine reading: a workbook opens on its « Lisez-moi » sheet, whose first
-line is `DEMO_LABEL`, and every data sheet keeps its column names in row 1 but carries the label in
+Files made from demonstration data say so (`demo=` the run's provenance note, `Results.demo_note`:
+which inputs are demonstration), in ways that survive the file being passed on without breaking
+machine reading: a workbook opens on its « Lisez-moi » sheet, whose first line is the note, and every data sheet keeps its column names in row 1 but carries the label in
 its printed header, a red tab and the document properties; a CSV has no place for a notice that
 parsers would skip, so its file name says it (`download_name`). Charts carry it in their subtitle
 (`observatoire.viz.charts.demo_labelled`).
@@ -23,7 +23,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from observatoire.formatting import DEMO_LABEL
 
 MIME = {
     "csv": "text/csv",
@@ -75,34 +74,35 @@ def xlsx_bytes(
     notes: Sequence[str] = (),
     percent_columns: Sequence[str] = (),
     *,
-    demo: bool = False,
+    demo: str = "",
 ) -> bytes:
     """A workbook: a « Lisez-moi » sheet (notes + column meanings), then one sheet per table.
 
     Columns named in `percent_columns` get a percentage number format (values stay shares).
-    `demo`: the data are the demonstration data, and every sheet says so (module docstring).
+    `demo`: the provenance note when some inputs are demonstration data; every sheet says so
+    (module docstring).
     """
     book = Workbook()
     readme = book.active
     readme.title = "Lisez-moi"
     columns = [c for table in sheets.values() for c in table.columns]
-    _write_readme(readme, [DEMO_LABEL, *notes] if demo else notes, columns)
+    _write_readme(readme, [demo, *notes] if demo else notes, columns)
     for name, table in sheets.items():
         require_uncertainty(table)
         _write_table(book.create_sheet(name[:31]), table, percent_columns)
     if demo:
-        _label_demo(book)
+        _label_demo(book, demo)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _label_demo(book: Workbook) -> None:
+def _label_demo(book: Workbook, note: str) -> None:
     """The label where it stays with the file, and out of the tables' cells (row 1 = column names)."""
-    book.properties.title = book.properties.subject = DEMO_LABEL
+    book.properties.title = book.properties.subject = note
     book.worksheets[0]["A1"].font = Font(bold=True, color=DEMO_RED)  # the « Lisez-moi » line
     for sheet in book.worksheets:
-        sheet.oddHeader.center.text = DEMO_LABEL  # printed and PDF pages
+        sheet.oddHeader.center.text = note[:250]  # printed and PDF pages (Excel caps headers at 255)
         sheet.sheet_properties.tabColor = DEMO_RED
 
 

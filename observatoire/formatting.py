@@ -10,8 +10,6 @@ import math
 
 NBSP = "\u00a0"
 WITHHELD = "donnée non diffusée"
-# Carried by every file and chart made from the demonstration data (they may be passed on).
-DEMO_LABEL = "Données de démonstration — synthétiques, ne pas citer."
 
 
 def _missing(value: float | None) -> bool:

@@ -8,7 +8,7 @@ unweighted mean of the deciles. This observatory adds one indicator that the nat
 cannot have: the model-based share of residents in difficulty with online procedures
 (small-area estimate), so the index combines measured difficulty with risk factors.
 
-Deciles are taken over the areas passed in (the métropole's IRIS, or its communes), not over
+Deciles are taken over the areas passed in (the territory's IRIS, or its communes), not over
 France: the index ranks neighbourhoods within the territory. Decile of x_i =
 1 + floor(10 * #{j : x_j < x_i} / m), so ties share the lower decile (an indicator at 0 for
 most areas, such as THD non-coverage in a city, puts all of them in decile 1) and the largest

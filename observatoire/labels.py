@@ -1,14 +1,12 @@
 """French labels for what the pages show: variables, answers, groups and breakdowns.
 
-Everything comes from the codebook (survey/codebook.yaml) and the reference geography, so a
+Everything comes from the codebook (the territory's survey description) and its geography, so a
 relabelled answer or a renamed commune needs no code change.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from observatoire.geo import load_communes, load_iris
+from observatoire.geo import Geography
 from observatoire.survey_spec import SurveySpec
 
 OVERALL = "Ensemble"
@@ -23,24 +21,12 @@ BREAKDOWNS = {
 }
 
 
-@lru_cache(maxsize=1)
-def commune_names() -> dict[str, str]:
-    communes = load_communes()
-    return dict(zip(communes["code"], communes["nom"]))
-
-
-@lru_cache(maxsize=1)
-def iris_names() -> dict[str, str]:
-    iris = load_iris()
-    return {code: f"{name} ({commune})" for code, name, commune in zip(iris["code_iris"], iris["nom_iris"], iris["nom_commune"])}
-
-
-def group_labels(spec: SurveySpec, domain_type: str) -> dict[str, str]:
+def group_labels(spec: SurveySpec, geography: Geography, domain_type: str) -> dict[str, str]:
     """Domain code (as text) -> French label for one breakdown; unknown codes show as themselves."""
     if domain_type == "commune":
-        return commune_names()
+        return geography.commune_names()
     if domain_type == "iris":
-        return iris_names()
+        return geography.iris_names()
     if domain_type == "overall":
         return {}
     return {str(code): label for code, label in spec.labels_fr.get(domain_type, {}).items()}

@@ -1,13 +1,9 @@
-"""Where the project's declarative files and default data live (repository layout)."""
+"""Reference data shipped with the project, the same for every territory (emission factors,
+the list of non-sovereign software). A territory's own files are named by its observatoire.yaml
+(`observatoire.territory`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SURVEY_DIR = ROOT / "survey"
-DATA_DIR = ROOT / "data"
-DEMO_DIR = DATA_DIR / "demo"
-GEO_DIR = DATA_DIR / "geo"
-INDICATORS_YAML = ROOT / "indicators.yaml"
-INDICATOR_VALUES_DIR = DATA_DIR / "indicators"
+REFERENCE_DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "indicators"

@@ -20,12 +20,14 @@ import pandas as pd
 from observatoire import settings as settings_mod
 from observatoire.indicators import Catalog, assess_progress, load_catalog, load_values, merge_values
 from observatoire.indicators.derived import survey_values
-from observatoire.indicators.values import DEFAULT_VALUES
-from observatoire.paths import DEMO_DIR, INDICATORS_YAML, SURVEY_DIR
+from observatoire.errors import UserError
+from observatoire.geo import Geography, load_geography
+from observatoire.provenance import demonstration_note
 from observatoire.readers import read_table
 from observatoire.stats import COLUMNS, Design, compare, design_from_spec, estimate, weight_diagnostics
 from observatoire.survey_spec import SurveySpec, derive, load_spec
-from observatoire.targeting import DEMO_COVARIATES, area_estimates, load_covariates
+from observatoire.targeting import area_estimates, load_covariates
+from observatoire.territory import Territory
 from observatoire.validation import ValidationReport, validate_survey
 
 SAMPLE_COUNT_COLUMNS = ("wave", "commune", "n")
@@ -46,34 +48,55 @@ WEIGHTING_COLUMNS = (
 
 @dataclass(frozen=True)
 class Inputs:
-    """What a run reads. `survey` names the microdata file; `content`, when given, is that file's
-    bytes (an upload) and is read from memory."""
+    """What a run reads: the territory's files, and the survey microdata — the territory's own
+    file, another file (`survey`), or an upload's bytes (`content`, read from memory)."""
 
-    survey: Path
+    territory: Territory
+    survey: Path | None = None
     content: bytes | None = None
-    is_demo: bool = False
-    survey_dir: Path = SURVEY_DIR
-    covariates: Path = DEMO_COVARIATES  # area covariates per IRIS (small-area model)
-    indicators: Path = INDICATORS_YAML
-    indicator_values: Path = DEFAULT_VALUES
 
     @classmethod
-    def demo(cls) -> Inputs:
-        return cls(survey=DEMO_DIR / "survey.csv", is_demo=True)
+    def of(cls, territory: Territory, survey: Path | None = None) -> Inputs:
+        """The territory's inputs; `survey` replaces its survey file (a real file of the user's)."""
+        if survey is None and territory.survey is None:
+            raise UserError(
+                f"Le territoire « {territory.name} » ne déclare pas de fichier d'enquête (clé survey.file).",
+                "Ajoutez survey.file à observatoire.yaml, ou donnez le fichier avec --survey.",
+            )
+        if survey is not None and not Path(survey).is_file():
+            raise UserError(f"Fichier d'enquête introuvable : « {survey} ».", "Donnez le chemin d'un fichier existant.")
+        return cls(territory, Path(survey) if survey is not None else None)
 
     @classmethod
-    def upload(cls, name: str, content: bytes) -> Inputs:
-        return cls(survey=Path(name), content=content)
+    def upload(cls, territory: Territory, name: str, content: bytes) -> Inputs:
+        return cls(territory, Path(name), content)
+
+    @property
+    def survey_path(self) -> Path:
+        return self.survey if self.survey is not None else self.territory.survey
+
+    @property
+    def provenance(self) -> dict[str, str]:
+        """The territory's declared provenance; a survey other than the territory's is the user's own."""
+        declared = dict(self.territory.provenance)
+        if self.survey is not None:
+            declared["survey"] = "real"
+        return declared
 
     def files(self) -> list[Path]:
         """Every file the run reads besides the survey microdata (for the fingerprint)."""
-        survey_files = (p for p in self.survey_dir.rglob("*") if p.is_file())
-        return sorted({*survey_files, self.covariates, self.indicators, self.indicator_values})
+        t = self.territory
+        folders = [t.survey_description, t.margins, *([t.inventories] if t.inventories else [])]
+        found = {p for folder in folders for p in folder.rglob("*") if p.is_file()}
+        found |= {t.config, t.communes.file, t.catalog, *(p for p in (t.covariates, t.values) if p and p.is_file())}
+        if t.iris is not None:
+            found.add(t.iris.file)
+        return sorted(found)
 
     def fingerprint(self) -> str:
         """SHA-256 of the content of every input, in a fixed order."""
         digest = hashlib.sha256()
-        digest.update(self.content if self.content is not None else self.survey.read_bytes())
+        digest.update(self.content if self.content is not None else self.survey_path.read_bytes())
         for path in self.files():
             digest.update(str(path.relative_to(path.anchor)).encode())
             digest.update(path.read_bytes())
@@ -84,6 +107,8 @@ class Inputs:
 class Results:
     """Everything the pages, the CLI and the site read; tidy DataFrames only.
 
+    - `territory`, `geography`: the place (wording, codes, contours) the run is about.
+    - `provenance`: input -> real | demonstration (`demo_note` says it in French, "" if all real).
     - `fingerprint`: content hash of the inputs (cache key for anything derived from the results).
     - `validation`: the report on the survey file (its typed `data` dropped: `sample` holds it).
     - `sample_counts`: respondents per wave and commune (`wave, commune, n`).
@@ -96,12 +121,15 @@ class Results:
     - `catalog`, `indicator_values` (long table: the values file, its survey indicators recomputed
       from this survey) and `progress` (one row per indicator, `assess_progress`).
     - `areas`: small-area estimates, counts and fragility index per IRIS for the latest wave
-      (`targeting.area_estimates`; rank them with `targeting.rank_areas`).
+      (`targeting.area_estimates`; rank them with `targeting.rank_areas`); empty without IRIS
+      contours or covariates.
     """
 
     source: str
     fingerprint: str
-    is_demo: bool
+    territory: Territory
+    geography: Geography
+    provenance: Mapping[str, str]
     settings: Mapping[str, Any]
     spec: SurveySpec
     validation: ValidationReport
@@ -122,29 +150,44 @@ class Results:
     def waves(self) -> list[int]:
         return sorted(int(w) for w in self.sample_counts["wave"].unique())
 
+    @property
+    def demo_note(self) -> str:
+        """Which inputs are demonstration data, in French; "" when all are real."""
+        return demonstration_note(self.provenance)
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.demo_note)
+
 
 def run(inputs: Inputs, settings: Mapping[str, Any] | None = None) -> Results:
-    settings_values = settings_mod.resolve(settings)
-    spec = load_spec(inputs.survey_dir)
-    report = validate_survey(read_table(inputs.survey, value_labels=spec.labels_fr, content=inputs.content), spec)
+    """One run; `settings` overrides the territory's own `settings` block."""
+    territory = inputs.territory
+    settings_values = settings_mod.resolve({**territory.settings, **(settings or {})})
+    spec = load_spec(territory.survey_description, territory.margins)
+    geography = load_geography(territory)
+    table = read_table(inputs.survey_path, value_labels=spec.labels_fr, content=inputs.content)
+    report = validate_survey(table, spec, geography)
     design = design_from_spec(derive(report.data, spec), spec) if report.ok else None
-    catalog = load_catalog(inputs.indicators)
-    values = indicator_values(catalog, load_values(inputs.indicator_values, catalog), design, spec)
+    catalog = load_catalog(territory.catalog)
+    values = indicator_values(catalog, load_values(territory.values, catalog), design, spec, territory.code)
     return Results(
-        source=inputs.survey.name,
+        source=inputs.survey_path.name,
         fingerprint=inputs.fingerprint(),
-        is_demo=inputs.is_demo,
+        territory=territory,
+        geography=geography,
+        provenance=inputs.provenance,
         settings=settings_values,
         spec=spec,
         validation=dataclasses.replace(report, data=None),
         sample_counts=sample_counts(design, spec),
         design=design,
         weighting=weighting(design, spec),
-        estimates=indicator_estimates(design, spec, settings_values),
+        estimates=indicator_estimates(design, spec, settings_values, geography.has_iris),
         catalog=catalog,
         indicator_values=values,
         progress=assess_progress(catalog, values),
-        areas=small_areas(design, load_covariates(inputs.covariates), spec),
+        areas=small_areas(design, territory, geography, spec),
     )
 
 
@@ -157,22 +200,23 @@ def sample_counts(design: Design | None, spec: SurveySpec) -> pd.DataFrame:
     return counts.rename(columns={spec.design.wave: "wave"})[list(SAMPLE_COUNT_COLUMNS)]
 
 
-def indicator_values(catalog: Catalog, stored: pd.DataFrame, design: Design | None, spec: SurveySpec) -> pd.DataFrame:
+def indicator_values(catalog: Catalog, stored: pd.DataFrame, design: Design | None, spec: SurveySpec,
+                     territory_code: str) -> pd.DataFrame:
     """The stored values, with the survey indicators' rows replaced by this survey's estimates
     (none when the survey file is invalid: its stored figures belong to another survey)."""
     from_survey = {ind.id for ind in catalog.indicators if ind.source.type == "survey"}
     others = stored[~stored["indicator"].isin(from_survey)]
     if design is None:
         return others
-    return merge_values(others, survey_values(catalog, design.data, spec, design=design))
+    return merge_values(others, survey_values(catalog, design.data, spec, territory_code, design=design))
 
 
-def small_areas(design: Design | None, covariates: pd.DataFrame, spec: SurveySpec) -> pd.DataFrame:
-    """Small-area table of the latest wave (empty without a valid survey)."""
-    if design is None:
+def small_areas(design: Design | None, territory: Territory, geography: Geography, spec: SurveySpec) -> pd.DataFrame:
+    """Small-area table of the latest wave (empty without a valid survey, IRIS or covariates)."""
+    if design is None or not geography.has_iris or territory.covariates is None:
         return pd.DataFrame()
     latest = design.data[spec.design.wave].max()
-    return area_estimates(design, covariates, latest).areas
+    return area_estimates(design, load_covariates(territory.covariates), geography, latest).areas
 
 
 def survey_variables(spec: SurveySpec) -> list[str]:
@@ -197,14 +241,16 @@ def weighting(design: Design | None, spec: SurveySpec) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(WEIGHTING_COLUMNS))
 
 
-def indicator_estimates(design: Design | None, spec: SurveySpec, settings: Mapping[str, Any]) -> pd.DataFrame:
-    """Share of each derived indicator (level 1) by wave and group, IRIS included."""
+def indicator_estimates(design: Design | None, spec: SurveySpec, settings: Mapping[str, Any], iris: bool = True) -> pd.DataFrame:
+    """Share of each derived indicator (level 1) by wave and group, IRIS included when the
+    territory has IRIS."""
     if design is None:
         return pd.DataFrame(columns=list(ESTIMATE_COLUMNS))
+    breakdowns = (*BREAKDOWNS, SMALL_AREA) if iris else BREAKDOWNS
     tables = [
         by_wave(design, variable, breakdown, spec, settings, level=1)
         for variable in spec.derived
-        for breakdown in (*BREAKDOWNS, SMALL_AREA)
+        for breakdown in breakdowns
     ]
     return pd.concat(tables, ignore_index=True)
 

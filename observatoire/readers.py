@@ -351,8 +351,7 @@ def _read_sav(path: Path, value_labels: Mapping[str, Mapping[str, str]] | None, 
         raw, meta = pyreadstat.read_sav(str(path) if content is None else io.BytesIO(content), apply_value_formats=False, user_missing=False)
     except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, OSError) as err:
         raise UserError(f"Le fichier SPSS « {path.name} » est illisible ou endommagé.", "Réenregistrez-le depuis SPSS ou PSPP, ou exportez-le en CSV.") from err
-    if value_labels is None:
-        value_labels = _codebook_labels()
+    value_labels = value_labels or {}
     columns = {}
     for name in raw.columns:
         text = raw[name].map(cell_text)
@@ -364,12 +363,6 @@ def _read_sav(path: Path, value_labels: Mapping[str, Mapping[str, str]] | None, 
     # Rows are SPSS case numbers: what an SPSS user sees in the Data View.
     frame = pd.DataFrame(columns, index=pd.RangeIndex(1, len(raw) + 1, name="row"), columns=list(raw.columns))
     return Table(frame, Source(path, "sav", meta.file_encoding, None, None, len(frame), None))
-
-
-def _codebook_labels() -> dict[str, dict[str, str]]:
-    from observatoire.survey_spec import load_spec
-
-    return {name: dict(values) for name, values in load_spec().labels_fr.items()}
 
 
 def normalise_label(text: str) -> str:

@@ -4,7 +4,7 @@
 `derive(df, spec)` adds the derived 0/1 variables declared in the codebook.
 
 Margins are keyed by the raking variable's column(s): a single column gives a string key and
-string categories (`{"commune": {"33063": 221000.0, ...}}`); crossed columns give a tuple key and
+string categories (`{"commune": {"75056": 221000.0, ...}}`); crossed columns give a tuple key and
 tuple categories (`{("age_band", "sex"): {("15-29", "F"): 95000.0, ...}}`).
 """
 
@@ -19,7 +19,6 @@ import pandas as pd
 import yaml
 
 from observatoire.errors import UserError
-from observatoire.paths import SURVEY_DIR
 
 RULE_OPERATORS = ("variable", "any_of", "all_of", "at_least", "not")
 # What trimming bounds are relative to (supported by observatoire.stats.spec_design).
@@ -100,8 +99,11 @@ class SurveySpec:
         return self.labels_fr.get(variable, {}).get(value, str(value))
 
 
-def load_spec(survey_dir: Path = SURVEY_DIR) -> SurveySpec:
+def load_spec(survey_dir: Path, margins_dir: Path | None = None) -> SurveySpec:
+    """The description in `survey_dir`; raking margin files are read from `margins_dir`
+    (default: its `margins/` folder)."""
     survey_dir = Path(survey_dir)
+    margins_dir = Path(margins_dir) if margins_dir is not None else survey_dir / "margins"
     schema = _read_yaml(survey_dir / "schema.yaml")
     codebook = _read_yaml(survey_dir / "codebook.yaml")
     design_doc = _read_yaml(survey_dir / "design.yaml")
@@ -112,7 +114,7 @@ def load_spec(survey_dir: Path = SURVEY_DIR) -> SurveySpec:
     derived = _parse_derived(_section(codebook, "derived", survey_dir / "codebook.yaml"), by_name)
     variable_labels.update({name: d.label_fr for name, d in derived.items()})
     design = _parse_design(design_doc, by_name, survey_dir / "design.yaml")
-    margins = _load_margins(design.raking, by_name, survey_dir)
+    margins = _load_margins(design.raking, by_name, margins_dir)
     return SurveySpec(
         fields=fields,
         primary_key=str(schema.get("primaryKey", "")),
@@ -125,6 +127,11 @@ def load_spec(survey_dir: Path = SURVEY_DIR) -> SurveySpec:
         design=design,
         margins=margins,
     )
+
+
+def territory_spec(territory) -> SurveySpec:
+    """The survey description of a `territory.Territory` (its folder and its margins folder)."""
+    return load_spec(territory.survey_description, territory.margins)
 
 
 # --- reading and checking -------------------------------------------------------------------
@@ -286,10 +293,10 @@ def _parse_design(doc: dict, fields: dict[str, Field], path: Path) -> DesignSett
     return settings
 
 
-def _load_margins(variables: tuple[RakingVariable, ...], fields: dict[str, Field], survey_dir: Path) -> dict:
+def _load_margins(variables: tuple[RakingVariable, ...], fields: dict[str, Field], margins_dir: Path) -> dict:
     margins = {}
     for variable in variables:
-        path = survey_dir / variable.file
+        path = margins_dir / variable.file
         try:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         except (OSError, ValueError) as err:
@@ -315,7 +322,7 @@ def _load_margins(variables: tuple[RakingVariable, ...], fields: dict[str, Field
         margins[variable.key] = dict(zip(keys, totals.astype(float)))
     grand_totals = {str(key): sum(m.values()) for key, m in margins.items()}
     if len(grand_totals) > 1 and np.ptp(list(grand_totals.values())) > 0.5:
-        raise _spec_error(survey_dir / "margins", f"les marges n'ont pas le même total : {grand_totals}")
+        raise _spec_error(margins_dir, f"les marges n'ont pas le même total : {grand_totals}")
     return margins
 
 

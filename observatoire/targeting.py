@@ -21,12 +21,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from observatoire.demo.areas import COVARIATES as DEMO_COLUMNS
 from observatoire.errors import UserError
 from observatoire.export import csv_bytes, xlsx_bytes
 from observatoire.fragility import COMPONENT_COLUMNS, deciles, fragility_index
-from observatoire.geo import load_communes, load_iris
-from observatoire.paths import DEMO_DIR
+from observatoire.geo import Geography
 from observatoire.readers import read_table
 from observatoire.settings import SETTINGS
 from observatoire.stats import Design, estimate
@@ -43,12 +41,19 @@ DEFAULT_SEED = 20_260_101
 DEFAULT_DRAWS = 4000
 OUTLIER_RESIDUAL = 2.5
 
-DEMO_COVARIATES = DEMO_DIR / "iris_covariates.csv"
 # Area covariates file (one row per IRIS): identifiers, populations, then the model covariates
-# (shares in [0, 1]; the same columns as the demo file, which the demo generator writes).
+# (shares in [0, 1]; docs/territoire.md says where each comes from).
 IDENTIFIERS = ("iris", "commune")
 POPULATIONS = ("population", "population_15plus")
-MODEL_COVARIATES = DEMO_COLUMNS
+MODEL_COVARIATES = (
+    "share_65plus",
+    "share_no_diploma",
+    "poverty_rate",
+    "share_single_person",
+    "unemployment_rate",
+    "thd_non_coverage",
+    "mobile_non_coverage",
+)
 
 # Stable keys of the ranked list (CSV/XLSX headers, JSON keys), with their French meaning.
 LIST_COLUMNS = {
@@ -199,7 +204,7 @@ def rank_areas(
         if not mask.any():
             raise UserError(
                 f"Aucun IRIS pour la commune « {commune} ».",
-                "Donnez un code Insee de commune à 5 caractères de la métropole (ex. 33063 pour Bordeaux).",
+                "Donnez le code Insee à 5 caractères d'une commune du territoire qui a des IRIS.",
             )
     ranks = simulate_ranks(areas, by, mask, n_draws=n_draws, seed=seed)
     k = min(k or top or DEFAULT_TOP, int(mask.sum()))
@@ -244,7 +249,7 @@ def list_csv(ranked: pd.DataFrame) -> bytes:
     return csv_bytes(export_table(ranked))
 
 
-def list_xlsx(ranked: pd.DataFrame, *, demo: bool = False) -> bytes:
+def list_xlsx(ranked: pd.DataFrame, *, demo: str = "") -> bytes:
     """The ranked list as an XLSX workbook (a « Lisez-moi » sheet, then the list; `demo`: labelled)."""
     return xlsx_bytes(
         {"Quartiers": export_table(ranked)},
@@ -257,7 +262,7 @@ def list_xlsx(ranked: pd.DataFrame, *, demo: bool = False) -> bytes:
 # --- inputs: area covariates, direct estimates, model, index -------------------------------
 
 
-def load_covariates(path: str | Path = DEMO_COVARIATES, content: bytes | None = None) -> pd.DataFrame:
+def load_covariates(path: str | Path, content: bytes | None = None) -> pd.DataFrame:
     """The area covariates file (CSV `;` or `,`, UTF-8 or Windows-1252, or XLSX), indexed by IRIS.
 
     Columns: iris (9 characters), commune (5), population, population_15plus, then the shares
@@ -310,15 +315,16 @@ class AreaEstimates:
     model: ProportionEstimates
 
 
-def area_estimates(design: Design, covariates: pd.DataFrame, wave, *, variable: str = "in_difficulty") -> AreaEstimates:
+def area_estimates(design: Design, covariates: pd.DataFrame, geography: Geography, wave, *,
+                   variable: str = "in_difficulty") -> AreaEstimates:
     """Small-area shares, counts and fragility index for every IRIS of `covariates`."""
     model = fit_proportions(direct_estimates(design, wave, variable), covariates[list(MODEL_COVARIATES)])
     table = model.table.set_index("area")
-    names = load_iris().set_index("code_iris").reindex(covariates.index)
-    communes = load_communes().set_index("code")["nom"]
+    names = geography.iris.set_index("code").reindex(covariates.index)
+    communes = geography.communes.set_index("code")["name"]
     areas = table.assign(
         iris=covariates.index,
-        iris_name=names["nom_iris"].fillna("").to_numpy(),
+        iris_name=names["name"].fillna("").to_numpy(),
         commune=covariates["commune"],
         commune_name=covariates["commune"].map(communes).fillna("").to_numpy(),
         population_15plus=covariates["population_15plus"],
@@ -338,13 +344,14 @@ def commune_covariates(covariates: pd.DataFrame) -> pd.DataFrame:
     return totals.join(shares.div(totals["population"], axis=0))
 
 
-def commune_estimates(design: Design, covariates: pd.DataFrame, wave, *, variable: str = "in_difficulty") -> pd.DataFrame:
+def commune_estimates(design: Design, covariates: pd.DataFrame, geography: Geography, wave, *,
+                      variable: str = "in_difficulty") -> pd.DataFrame:
     """Shares (Fay–Herriot over the communes) and fragility index by commune, one row each."""
     by_commune = commune_covariates(covariates)
     model = fit_proportions(direct_estimates(design, wave, variable, by="commune"), by_commune[list(MODEL_COVARIATES)])
     table = model.table.set_index("area")
     index = fragility_index(by_commune.assign(share_in_difficulty=table["estimate"]))
-    names = load_communes().set_index("code")["nom"]
+    names = geography.communes.set_index("code")["name"]
     return (
         table[["n_unweighted", "direct", "estimate", "ci_low", "ci_high", "method"]]
         .join(index)

@@ -32,7 +32,7 @@ def show_detail(row) -> None:
     if series.empty:
         st.info("Aucune valeur pour cet indicateur : pas de graphique.")
     else:
-        chart = commitments.trend_for(row, series, "presentation" if presentation else "normal", demo=results.is_demo)
+        chart = commitments.trend_for(row, series, "presentation" if presentation else "normal", demo=results.demo_note)
         st.altair_chart(chart, width="stretch")
         st.caption("Ligne bleue : valeurs observées, bande : intervalle de confiance à 95 % ; "
                    "tirets violets : projection de la tendance avec son intervalle de prédiction ; "
@@ -46,7 +46,7 @@ def show_detail(row) -> None:
                     file_name=export.download_name(row["id"], fmt, results.is_demo), mime=export.MIME[fmt],
                     on_click="ignore", key=f"chart-{fmt}")
             columns[3].download_button(
-                "Série XLSX", data=lambda: commitments.detail_xlsx(row, series, demo=results.is_demo),
+                "Série XLSX", data=lambda: commitments.detail_xlsx(row, series, demo=results.demo_note),
                 file_name=export.download_name(row["id"], "xlsx", results.is_demo), mime=export.MIME["xlsx"],
                 on_click="ignore", key="series-xlsx")
     st.subheader("Comment le statut est calculé")
@@ -77,7 +77,7 @@ def show_overview() -> None:
             commitment_line(row, key=f"open-{row['id']}", large=presentation)
     if not presentation:
         st.download_button("Tableau des engagements (XLSX)",
-                           data=lambda: commitments.progress_xlsx(shown, demo=results.is_demo),
+                           data=lambda: commitments.progress_xlsx(shown, demo=results.demo_note),
                            file_name=export.download_name("engagements", "xlsx", results.is_demo),
                            mime=export.MIME["xlsx"], on_click="ignore")
 

@@ -39,7 +39,7 @@ if uploaded is not None:
 
 if loaders.UPLOAD_KEY in st.session_state:
     st.info(f"Données de cette session : « {st.session_state[loaders.UPLOAD_KEY].name} ».")
-    if st.button("Revenir aux données de démonstration"):
+    if st.button("Revenir aux données du territoire"):
         loaders.forget_upload()
         st.rerun()
 

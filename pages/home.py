@@ -10,9 +10,9 @@ from observatoire.ui.tables import sample_table, status_counts
 
 results = loaders.current_results()
 spec = results.spec
-st.title("Observatoire du numérique — Accueil")
+st.title(f"Observatoire du numérique — {results.territory.name}")
 st.markdown(
-    "Inégalités d'accès et d'usage du numérique des habitants de la métropole, mesurées par enquête, "
+    f"Inégalités d'accès et d'usage du numérique des habitants {results.territory.of_name()}, mesurées par enquête, "
     "et suivi des engagements pour un numérique responsable. Chaque chiffre est donné avec son "
     "intervalle de confiance à 95 % et le nombre de répondants sur lequel il repose."
 )
@@ -45,4 +45,4 @@ if results.sample_counts.empty:
     st.info("Aucune réponse à afficher : l'échantillon chargé est vide.")
 else:
     st.caption("Nombre de répondants par commune et par vague d'enquête (non pondéré).")
-    st.table(sample_table(results.sample_counts, labels.commune_names()))
+    st.table(sample_table(results.sample_counts, results.geography.commune_names()))

@@ -3,7 +3,6 @@
 import streamlit as st
 
 from observatoire import export, labels
-from observatoire.geo import load_communes
 from observatoire.ui import components, loaders
 from observatoire.ui.legend import show_legend
 from observatoire.viz import maps
@@ -20,7 +19,11 @@ if results.estimates.empty or not results.waves:
 left, middle, right = st.columns([4, 3, 2])
 variable = left.selectbox("Indicateur", variables, format_func=lambda v: labels.variable_label(results.spec, v))
 # The small-area model exists for the share in difficulty of the latest wave (results.areas).
-levels = [k for k in maps.GEO_LEVELS if k != "iris_model" or (variable == MODELLED and not results.areas.empty)]
+# IRIS levels need the territory's IRIS contours; the model also needs its covariates.
+levels = ["commune"] + (["iris"] if results.geography.has_iris else [])
+levels += ["iris_model"] if variable == MODELLED and not results.areas.empty else []
+if not results.geography.has_iris:
+    st.caption(f"Carte par commune seulement : {results.territory.name} ne fournit pas de contours IRIS.")
 level = middle.radio("Niveau", levels, format_func=lambda k: maps.GEO_LEVELS[k].label)
 waves = results.waves[-1:] if level == "iris_model" else results.waves[::-1]
 wave = right.selectbox("Vague d'enquête", waves)
@@ -35,20 +38,20 @@ else:
     e = results.estimates
     table = e[(e["wave"] == wave) & (e["variable"] == variable) & (e["level"] == "1") & (e["domain_type"] == level)]
 geo_level = "commune" if level == "commune" else "iris"
-geometry = maps.load_geometry(level)
+geometry = results.geography.shapes(maps.GEO_LEVELS[level].shapes)
 figures = maps.area_figures(table, geometry, level)
 classes = quantile_classes(figures["estimate"])
 summary = maps.text_alternative(figures, f"{subject} ({wave})", level)
 
 map_column, side_column = st.columns([3, 1])
 with map_column:
-    borders = maps.load_geometry("commune") if geo_level == "iris" else None  # communes over IRIS, to find one's way
-    deck = maps.choropleth(figures, geometry, classes, labels=load_communes(), borders=borders)
+    borders = results.geography.commune_shapes if geo_level == "iris" else None  # communes over IRIS, to find one's way
+    deck = maps.choropleth(figures, geometry, classes, labels=results.geography.communes, borders=borders)
     st.pydeck_chart(deck, height=520, alt=summary)
 with side_column:
     show_legend(classes, f"Part des habitants de 15 ans ou plus, {wave}")
     st.caption(summary)
-    group_labels = labels.group_labels(results.spec, geo_level)
+    group_labels = labels.group_labels(results.spec, results.geography, geo_level)
     export_table = table.assign(name=table["domain"].map(group_labels))
     stem = f"carte_{variable}_{level}_{wave}"
     st.download_button("Tableau CSV", data=lambda: export.csv_bytes(export_table),
@@ -56,7 +59,7 @@ with side_column:
                        on_click="ignore")
     st.download_button("Tableau XLSX", data=lambda: export.xlsx_bytes(
         {"Carte": export_table}, notes=[f"Observatoire du numérique : {subject}, {wave}. {summary}"],
-        percent_columns=("estimate", "ci_low", "ci_high"), demo=results.is_demo),
+        percent_columns=("estimate", "ci_low", "ci_high"), demo=results.demo_note),
         file_name=export.download_name(stem, "xlsx", results.is_demo), mime=export.MIME["xlsx"], on_click="ignore")
 # Full width, so that the table never needs a scroll area (not reachable by keyboard).
 st.subheader("Les chiffres de la carte")

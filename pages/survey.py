@@ -34,7 +34,7 @@ if rows.empty:
     st.info(f"Personne n'a répondu « {labels.level_label(spec, variable, level)} » dans les données chargées.")
     st.stop()
 
-group_labels = labels.group_labels(spec, breakdown)
+group_labels = labels.group_labels(spec, results.geography, breakdown)
 named = rows.assign(groupe=group_names(rows, group_labels))
 st.altair_chart(bar_chart(named, label="groupe", title=subject), width="stretch")
 where = "" if wave is None else f", vague {wave}"

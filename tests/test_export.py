@@ -6,7 +6,8 @@ import pytest
 from openpyxl import load_workbook
 
 from observatoire import export
-from observatoire.formatting import DEMO_LABEL
+
+DEMO_NOTE = "Données de démonstration — synthétiques, ne pas citer : enquête."
 from observatoire.viz.charts import bar_chart, demo_labelled
 
 TABLE = pd.DataFrame(
@@ -86,9 +87,9 @@ def _labels(book) -> list[str]:
 
 
 def test_demo_xlsx_says_so_on_every_sheet_and_keeps_its_table_readable():
-    data = export.xlsx_bytes({"Communes": TABLE, "Autre": TABLE}, notes=["Observatoire — test"], demo=True)
+    data = export.xlsx_bytes({"Communes": TABLE, "Autre": TABLE}, notes=["Observatoire — test"], demo=DEMO_NOTE)
     book = load_workbook(io.BytesIO(data))
-    assert _labels(book) == [DEMO_LABEL] * 6
+    assert _labels(book) == [DEMO_NOTE] * 6
     assert book["Lisez-moi"]["A2"].value == "Observatoire — test"
     assert all(sheet.sheet_properties.tabColor.rgb.endswith(export.DEMO_RED) for sheet in book.worksheets)
     back = pd.read_excel(io.BytesIO(data), sheet_name="Communes")  # row 1 still holds the column names
@@ -97,20 +98,26 @@ def test_demo_xlsx_says_so_on_every_sheet_and_keeps_its_table_readable():
 
 def test_xlsx_of_real_data_has_no_demo_label():
     book = load_workbook(io.BytesIO(export.xlsx_bytes({"Communes": TABLE}, notes=["Observatoire — test"])))
-    assert DEMO_LABEL not in _labels(book)
+    assert all("démonstration" not in str(label) for label in _labels(book))
     assert book["Lisez-moi"]["A1"].value == "Observatoire — test"
 
 
 @pytest.mark.parametrize("title, expected", [
-    ("Part en difficulté", {"text": "Part en difficulté", "subtitle": DEMO_LABEL}),
-    (alt.TitleParams("Part", anchor="middle"), {"text": "Part", "anchor": "middle", "subtitle": DEMO_LABEL}),
-    ("", {"text": DEMO_LABEL}),  # no title: the label becomes it (an empty title hides its subtitle)
+    ("Part en difficulté", {"text": "Part en difficulté", "subtitle": [DEMO_NOTE]}),
+    (alt.TitleParams("Part", anchor="middle"), {"text": "Part", "anchor": "middle", "subtitle": [DEMO_NOTE]}),
+    ("", {"text": [DEMO_NOTE]}),  # no title: the label becomes it (an empty title hides its subtitle)
 ])
 def test_demo_label_is_drawn_in_the_chart(title, expected):
-    chart = demo_labelled(bar_chart(TABLE).properties(title=title))
+    chart = demo_labelled(bar_chart(TABLE).properties(title=title), DEMO_NOTE)
     assert export.chart_spec(chart)["title"] == expected
-    assert f">{DEMO_LABEL}</text>" in export.chart_bytes(chart, "svg").decode()
+    assert f">{DEMO_NOTE}</text>" in export.chart_bytes(chart, "svg").decode()
+
+
+def test_long_demo_note_is_wrapped_in_lines():
+    note = "Données de démonstration — synthétiques, ne pas citer : " + ", ".join(["covariables des IRIS"] * 8) + "."
+    subtitle = export.chart_spec(demo_labelled(bar_chart(TABLE, title="Part"), note))["title"]["subtitle"]
+    assert len(subtitle) > 1 and " ".join(subtitle) == note and max(map(len, subtitle)) <= 90
 
 
 def test_chart_without_demo_label():
-    assert DEMO_LABEL not in export.chart_bytes(bar_chart(TABLE, title="Part"), "svg").decode()
+    assert "démonstration" not in export.chart_bytes(bar_chart(TABLE, title="Part"), "svg").decode()

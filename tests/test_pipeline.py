@@ -11,13 +11,12 @@ import pyreadstat
 import pytest
 
 from observatoire.errors import UserError
-from observatoire.paths import DEMO_DIR
+from example_territory import DEMO_SURVEY, example_inputs, upload_inputs
 from observatoire.pipeline import (
     BREAKDOWNS,
     ESTIMATE_COLUMNS,
     HEADLINE,
     WEIGHTING_COLUMNS,
-    Inputs,
     compare_groups,
     headline,
     question_estimates,
@@ -29,12 +28,12 @@ from observatoire.stats import COLUMNS
 
 @pytest.fixture(scope="module")
 def demo():
-    return run(Inputs.demo())
+    return run(example_inputs())
 
 
 @pytest.fixture(scope="module")
 def demo_bytes():
-    return (DEMO_DIR / "survey.csv").read_bytes()
+    return DEMO_SURVEY.read_bytes()
 
 
 def test_results_are_frozen_and_describe_the_demo(demo):
@@ -43,7 +42,7 @@ def test_results_are_frozen_and_describe_the_demo(demo):
     assert demo.sample_counts["n"].sum() == len(demo.sample) == 10_000
     assert set(demo.sample_counts["commune"]) == set(demo.spec.margins["commune"])
     with pytest.raises(dataclasses.FrozenInstanceError):
-        demo.is_demo = False
+        demo.provenance = {}
 
 
 def test_estimates_have_the_estimate_table_columns_and_every_breakdown(demo):
@@ -101,11 +100,12 @@ def test_compare_groups_gives_the_difference_and_its_interval(demo, breakdown, f
 
 
 def test_upload_from_memory_matches_the_file_and_changes_the_fingerprint(demo, demo_bytes):
-    upload = run(Inputs.upload("enquete.csv", demo_bytes))
-    assert not upload.is_demo and upload.source == "enquete.csv"
+    upload = run(upload_inputs("enquete.csv", demo_bytes))
+    assert upload.provenance["survey"] == "real" and demo.provenance["survey"] == "demonstration"
+    assert upload.source == "enquete.csv"
     pd.testing.assert_frame_equal(upload.estimates, demo.estimates)
     assert upload.fingerprint == demo.fingerprint  # same bytes, same inputs
-    edited = Inputs.upload("enquete.csv", demo_bytes.replace(b"2024-00001,", b"2024-A0001,"))
+    edited = upload_inputs("enquete.csv", demo_bytes.replace(b"2024-00001,", b"2024-A0001,"))
     assert edited.fingerprint() != demo.fingerprint
 
 
@@ -118,7 +118,7 @@ def test_upload_from_memory_matches_the_file_and_changes_the_fingerprint(demo, d
     ],
 )
 def test_invalid_file_gives_findings_and_empty_tables(name, content, code):
-    results = run(Inputs.upload(name, content))
+    results = run(upload_inputs(name, content))
     assert not results.validation.ok and code in {f.code for f in results.validation.findings}
     assert results.design is None and results.sample_counts.empty and results.waves == []
     assert tuple(results.estimates.columns) == ESTIMATE_COLUMNS and results.estimates.empty
@@ -128,7 +128,7 @@ def test_invalid_file_gives_findings_and_empty_tables(name, content, code):
 
 def test_unreadable_file_raises_a_french_user_error():
     with pytest.raises(UserError, match="pas pris en charge"):
-        run(Inputs.upload("enquete.ods", b"PK\x03\x04"))
+        run(upload_inputs("enquete.ods", b"PK\x03\x04"))
 
 
 def _as_xlsx(frame: pd.DataFrame) -> bytes:
@@ -145,15 +145,15 @@ def _as_sav(frame: pd.DataFrame) -> bytes:
 
 
 def test_spss_upload_is_read_from_memory(demo):
-    wave_2024 = pd.read_csv(DEMO_DIR / "survey.csv", dtype=str, keep_default_na=False).query("wave == '2024'")
-    results = run(Inputs.upload("enquete.sav", _as_sav(wave_2024)))
+    wave_2024 = pd.read_csv(DEMO_SURVEY, dtype=str, keep_default_na=False).query("wave == '2024'")
+    results = run(upload_inputs("enquete.sav", _as_sav(wave_2024)))
     assert results.validation.ok and results.waves == [2024]
     expected = demo.estimates.query("wave == 2024").reset_index(drop=True)  # waves are raked apart
     assert np.allclose(results.estimates["estimate"], expected["estimate"], equal_nan=True)
 
 
 def test_xlsx_upload_is_read_from_memory_with_spreadsheet_rows():
-    rows = pd.read_csv(DEMO_DIR / "survey.csv", dtype=str, keep_default_na=False).head(30)
+    rows = pd.read_csv(DEMO_SURVEY, dtype=str, keep_default_na=False).head(30)
     rows.loc[rows.index[9], "commune"] = "99999"
-    results = run(Inputs.upload("enquete.xlsx", _as_xlsx(rows)))
+    results = run(upload_inputs("enquete.xlsx", _as_xlsx(rows)))
     assert [(f.code, f.row, f.column) for f in results.validation.findings] == [("unknown_commune", 11, "commune")]

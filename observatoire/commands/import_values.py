@@ -1,4 +1,4 @@
-"""`observatoire import FILE.xlsx [--dry-run] [--yes] [--values FILE.csv] [--history FILE.csv]`.
+"""`observatoire import FILE.xlsx [--territory DIR] [--dry-run] [--yes] [--values FILE.csv] [--history FILE.csv]`.
 
 Checks the workbook (every problem with its sheet and cell), shows the new and changed values,
 then, once confirmed, writes the merged values and the history atomically. Existing values
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from observatoire.commands.progress import add_catalog_arguments
+from observatoire.commands.arguments import add_indicator_files, indicator_files
 from observatoire.indicators.catalog import load_catalog
-from observatoire.indicators.values import DEFAULT_HISTORY, empty_values, load_values
+from observatoire.indicators.values import TERRITORY_LEVEL, empty_values, load_values
 from observatoire.indicators.workbook import STATUS_FR, apply_import, fmt_plain, plan_changes, read_workbook
 
 
@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("workbook", metavar="CLASSEUR.xlsx", help="classeur produit par « observatoire template »")
     parser.add_argument("--dry-run", action="store_true", help="montrer les changements sans rien écrire")
     parser.add_argument("--yes", action="store_true", help="enregistrer sans demander de confirmation")
-    add_catalog_arguments(parser, "table des valeurs à mettre à jour")
+    add_indicator_files(parser, "table des valeurs à mettre à jour")
     parser.add_argument("--history", metavar="FICHIER.csv", default=None,
                         help="historique des modifications (défaut : history.csv à côté de la table des valeurs)")
     parser.set_defaults(func=run)
@@ -36,7 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def describe(changes: pd.DataFrame) -> list[str]:
     lines = []
     for c in changes.itertuples(index=False):
-        where = c.geo_code if c.geo_level == "metropole" else f"{c.geo_level} {c.geo_code}"
+        where = c.geo_code if c.geo_level == TERRITORY_LEVEL else f"{c.geo_level} {c.geo_code}"
         label = f"{c.indicator} {c.year} ({where}{', ' + c.breakdown if c.breakdown else ''})"
         if c.change == "new":
             lines.append(f"  + {label} : {fmt_plain(c.new_value)} ({STATUS_FR[c.new_status]})")
@@ -55,10 +55,10 @@ def _confirmed(count: int) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    catalog = load_catalog(args.catalog)
-    values_path = Path(args.values)
-    history_path = Path(args.history) if args.history else values_path.parent / DEFAULT_HISTORY.name
-    incoming = read_workbook(args.workbook, catalog)
+    territory, catalog_path, values_path = indicator_files(args)
+    catalog = load_catalog(catalog_path)
+    history_path = Path(args.history) if args.history else values_path.with_name("history.csv")
+    incoming = read_workbook(args.workbook, catalog, territory.code)
     existing = load_values(values_path, catalog) if values_path.exists() else empty_values()
     changes = plan_changes(existing, incoming)
     new, changed = int((changes["change"] == "new").sum()), int((changes["change"] == "changed").sum())

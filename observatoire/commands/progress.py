@@ -1,8 +1,9 @@
-"""`observatoire progress [--catalog FILE.yaml] [--values FILE.csv] [--json]`: progress towards 2026.
+"""`observatoire progress [--territory DIR] [--values FILE.csv] [--json]`: progress towards 2026.
 
 One row per indicator: status by the Open SDG method with every component, and the linear
-projection to the target year. `--values` takes any long table (README format), so anyone can
-check the method on their own series.
+projection to the target year. By default the territory's pipeline runs (survey indicators
+recomputed from its survey), so the figures are those of the app and the site. `--values` takes
+any long table (README format) as it is, so anyone can check the method on their own series.
 """
 
 from __future__ import annotations
@@ -10,14 +11,16 @@ from __future__ import annotations
 import argparse
 import json
 import math
+from pathlib import Path
 
 import pandas as pd
 
+from observatoire.errors import UserError
 from observatoire.formatting import fmt_number
 from observatoire.indicators.catalog import load_catalog
 from observatoire.indicators.progress import CITATION, assess_progress
-from observatoire.indicators.values import DEFAULT_VALUES, load_values
-from observatoire.paths import INDICATORS_YAML
+from observatoire.commands.arguments import add_territory, results_of, territory_of
+from observatoire.indicators.values import load_values
 
 TITLE_WIDTH = 46
 
@@ -28,17 +31,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="progression des indicateurs vers leur cible 2026 (méthode Open SDG)",
         description="Évalue chaque indicateur (statut, ratio des rythmes, projection linéaire à 2026).",
     )
-    add_catalog_arguments(parser, "table des valeurs")
+    add_territory(parser)
+    parser.add_argument("--values", metavar="FICHIER.csv", default=None,
+                        help="évaluer cette table de valeurs telle quelle, sans recalculer l'enquête "
+                        "(défaut : valeurs du territoire, indicateurs d'enquête recalculés)")
     parser.add_argument("--json", action="store_true", help="écrire toutes les composantes en JSON")
     parser.set_defaults(func=run)
-
-
-def add_catalog_arguments(parser: argparse.ArgumentParser, values_help: str) -> None:
-    """--catalog and --values, shared by the indicator commands (defaults: the project's files)."""
-    parser.add_argument("--catalog", metavar="FICHIER.yaml", default=str(INDICATORS_YAML),
-                        help="catalogue des indicateurs (défaut : indicators.yaml du projet)")
-    parser.add_argument("--values", metavar="FICHIER.csv", default=str(DEFAULT_VALUES),
-                        help=f"{values_help} (défaut : data/indicators/values.csv)")
 
 
 def _clean(value):
@@ -84,8 +82,13 @@ def text_table(table: pd.DataFrame) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    catalog = load_catalog(args.catalog)
-    table = assess_progress(catalog, load_values(args.values, catalog))
+    if args.values is not None:
+        if not Path(args.values).is_file():
+            raise UserError(f"Table des valeurs introuvable : « {args.values} ».", "Donnez le chemin d'un fichier CSV existant.")
+        catalog = load_catalog(territory_of(args).catalog)
+        table = assess_progress(catalog, load_values(args.values, catalog))
+    else:
+        table = results_of(args).progress
     if args.json:
         print(json.dumps(records(table), ensure_ascii=False, indent=2))
     else:

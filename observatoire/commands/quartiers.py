@@ -1,9 +1,10 @@
 """`observatoire quartiers`: the IRIS to target first, with small-area estimates and rank uncertainty.
 
-    observatoire quartiers [--top N] [--by share|count|index] [--commune CODE] [--wave YEAR]
-                           [--json] [--out FILE.csv|FILE.xlsx] [--survey FILE] [--covariates FILE]
+    observatoire quartiers [--territory DIR] [--top N] [--by share|count|index] [--commune CODE]
+                           [--wave YEAR] [--json] [--out FILE.csv|FILE.xlsx] [--survey FILE]
 
-Default: demo survey and covariates, latest wave, top 20 by estimated share, as a French table.
+Default: the territory's survey and covariates, latest wave, top 20 by estimated share, as a
+French table; the same pipeline run as the app and the site.
 `--json` prints a list of objects whose keys are `targeting.LIST_COLUMNS` plus `flags` (list).
 """
 
@@ -17,14 +18,13 @@ from pathlib import Path
 import pandas as pd
 
 from observatoire.errors import UserError
-from observatoire.formatting import DEMO_LABEL, fmt_interval, fmt_number, fmt_percent
-from observatoire.pipeline import Inputs, run as run_pipeline
+from observatoire.commands.arguments import add_territory, results_of
+from observatoire.formatting import fmt_interval, fmt_number, fmt_percent
 from observatoire.targeting import (
     BY,
     BY_LABELS_FR,
     DEFAULT_SEED,
     DEFAULT_TOP,
-    DEMO_COVARIATES,
     area_estimates,
     export_table,
     list_csv,
@@ -35,7 +35,7 @@ from observatoire.targeting import (
 
 # A CSV has no room for a notice (a comment line breaks parsers): the demo label goes in the XLSX
 # and in the command's own message.
-WRITERS = {".csv": lambda ranked, demo: list_csv(ranked), ".xlsx": lambda ranked, demo: list_xlsx(ranked, demo=demo)}
+WRITERS = {".csv": lambda ranked, note: list_csv(ranked), ".xlsx": lambda ranked, note: list_xlsx(ranked, demo=note)}
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -50,12 +50,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--top", type=int, default=DEFAULT_TOP, metavar="N", help="nombre d'IRIS listés (0 = tous ; défaut 20)")
     parser.add_argument("--by", choices=BY, default="share", help="critère : share (part), count (nombre), index (indice)")
-    parser.add_argument("--commune", metavar="CODE", help="ne garder que les IRIS d'une commune (code Insee, ex. 33063)")
+    parser.add_argument("--commune", metavar="CODE", help="ne garder que les IRIS d'une commune (code Insee)")
     parser.add_argument("--wave", type=int, metavar="ANNÉE", help="vague de l'enquête (défaut : la plus récente)")
     parser.add_argument("--json", action="store_true", help="écrire la liste en JSON")
     parser.add_argument("--out", metavar="FICHIER", help="exporter la liste complète en .csv (« ; », virgule décimale) ou .xlsx")
-    parser.add_argument("--survey", metavar="FICHIER", help="fichier d'enquête (défaut : données de démonstration)")
-    parser.add_argument("--covariates", metavar="FICHIER", help="covariables par IRIS (défaut : démonstration)")
+    parser.add_argument("--survey", metavar="FICHIER", type=Path, help="fichier d'enquête (défaut : celui du territoire)")
+    add_territory(parser)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="graine de la simulation des rangs")
     parser.set_defaults(func=run)
 
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is not None and out.suffix.lower() not in WRITERS:
         raise UserError(f"Format d'export non pris en charge : « {out.name} ».", "Utilisez un nom de fichier en .csv ou .xlsx.")
-    results = run_pipeline(Inputs(survey=Path(args.survey)) if args.survey else Inputs.demo())
+    results = results_of(args, args.survey)
     if results.design is None:
         raise UserError(
             "Le fichier d'enquête contient des erreurs : impossible d'estimer par quartier.",
@@ -75,19 +75,26 @@ def run(args: argparse.Namespace) -> int:
     wave = args.wave if args.wave is not None else max(results.waves)
     if wave not in results.waves:
         raise UserError(f"Vague {wave} absente de l'enquête.", f"Vagues présentes : {', '.join(map(str, results.waves))}.")
-    covariates = load_covariates(args.covariates or DEMO_COVARIATES)
-    areas = area_estimates(results.design, covariates, wave).areas
+    if results.areas.empty:
+        raise UserError(
+            f"Pas d'estimation par IRIS pour {results.territory.name} : le territoire n'a pas de contours IRIS "
+            "ou pas de fichier de covariables.",
+            "Ajoutez geo.iris et covariates.file à observatoire.yaml (voir docs/territoire.md).",
+        )
+    latest = wave == max(results.waves)
+    areas = results.areas if latest else area_estimates(
+        results.design, load_covariates(results.territory.covariates), results.geography, wave).areas
     top = args.top or None
     ranked = rank_areas(areas, args.by, top=top, commune=args.commune, seed=args.seed)
     if out is not None:
         full = rank_areas(areas, args.by, top=None, k=ranked.attrs["k"], commune=args.commune, seed=args.seed)
-        out.write_bytes(WRITERS[out.suffix.lower()](full, results.is_demo))
+        out.write_bytes(WRITERS[out.suffix.lower()](full, results.demo_note))
     if args.json:
         print(json.dumps(records(ranked), ensure_ascii=False, indent=2))
     else:
-        print("\n".join(table_lines(ranked, wave, results.is_demo)))
+        print("\n".join(table_lines(ranked, wave, results.demo_note)))
         if out is not None:
-            print(f"Liste complète exportée : {out}" + (f" ({DEMO_LABEL})" if results.is_demo else ""))
+            print(f"Liste complète exportée : {out}" + (f" ({results.demo_note})" if results.demo_note else ""))
     return 0
 
 
@@ -105,11 +112,11 @@ def _plain(value):
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
-def table_lines(ranked: pd.DataFrame, wave: int, is_demo: bool) -> list[str]:
+def table_lines(ranked: pd.DataFrame, wave: int, demo_note: str) -> list[str]:
     k = ranked.attrs["k"]
     lines = [
-        f"Quartiers (IRIS) à cibler — vague {wave}, classement par {BY_LABELS_FR[ranked.attrs['by']]}"
-        + (" — données de démonstration" if is_demo else ""),
+        f"Quartiers (IRIS) à cibler — vague {wave}, classement par {BY_LABELS_FR[ranked.attrs['by']]}",
+        *([demo_note] if demo_note else []),
         f"Rang : intervalle à 95 % et probabilité d'être parmi les {k} premiers "
         f"({fmt_number(ranked.attrs['n_draws'])} tirages simulés).",
         "",

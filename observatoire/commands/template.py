@@ -1,4 +1,4 @@
-"""`observatoire template --out FILE.xlsx [--catalog FILE.yaml] [--values FILE.csv] [--force]`.
+"""`observatoire template --out FILE.xlsx [--territory DIR] [--catalog FILE.yaml] [--values FILE.csv] [--force]`.
 
 Writes the Excel input workbook for the services: French headers, instructions, drop-down
 lists (indicators, years, levels, statuses) and the values already known.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from observatoire.commands.progress import add_catalog_arguments
+from observatoire.commands.arguments import add_indicator_files, indicator_files
 from observatoire.errors import UserError
 from observatoire.indicators.catalog import load_catalog
 from observatoire.indicators.values import load_values
@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Écrit un classeur .xlsx de saisie : consignes, listes déroulantes et valeurs déjà connues.",
     )
     parser.add_argument("--out", required=True, metavar="FICHIER.xlsx", help="classeur à écrire")
-    add_catalog_arguments(parser, "valeurs déjà connues")
+    add_indicator_files(parser, "valeurs déjà connues")
     parser.add_argument("--force", action="store_true", help="remplacer le classeur s'il existe déjà")
     parser.set_defaults(func=run)
 
@@ -34,9 +34,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"« {out.name} » : le modèle s'écrit au format .xlsx.", "Indiquez un nom se terminant par .xlsx.")
     if out.exists() and not args.force:
         raise UserError(f"Le fichier « {out} » existe déjà.", "Choisissez un autre nom ou ajoutez --force pour le remplacer.")
-    catalog = load_catalog(args.catalog)
+    territory, catalog_path, values_path = indicator_files(args)
+    catalog = load_catalog(catalog_path)
     try:
-        write_template(out, catalog, load_values(args.values, catalog))
+        write_template(out, catalog, load_values(values_path, catalog), territory.code)
     except OSError as err:
         raise UserError(f"Impossible d'écrire « {out} » ({err.strerror}).",
                         "Choisissez un dossier où vous avez le droit d'écrire.") from err

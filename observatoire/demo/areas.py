@@ -1,6 +1,6 @@
 """Synthetic census-like picture of the 277 IRIS (DEMONSTRATION VALUES, not Insee figures).
 
-Only the commune populations are real (Insee populations légales 2021, data/geo/communes.csv).
+Only the commune populations are real (Insee populations légales 2021, data/geo/communes.geojson).
 Everything else — how they split between IRIS, the 15+ share, the age, diploma, activity and
 household structures and the covariates — is drawn from a seeded model so that the métropole
 has plausible, spatially varied and mutually correlated neighbourhoods:
@@ -21,7 +21,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from observatoire.geo import load_communes, load_iris
+from observatoire.geo import load_geography
+from observatoire.territory import EXAMPLE_DIR, load_territory
 
 AREAS_SEED = 33  # fixed: the synthetic population is the same whatever the survey seed
 AGE_BANDS = ("15-29", "30-44", "45-59", "60-74", "75+")
@@ -29,15 +30,7 @@ SEXES = ("F", "M")
 DIPLOMAS = ("no_diploma", "cap_bep", "bac", "bac_2", "bac_3plus")
 ACTIVITIES = ("employed", "unemployed", "student", "retired", "other_inactive")
 HOUSEHOLDS = ("single", "couple_no_child", "couple_children", "single_parent", "other")
-COVARIATES = (
-    "share_65plus",
-    "share_no_diploma",
-    "poverty_rate",
-    "share_single_person",
-    "unemployment_rate",
-    "thd_non_coverage",
-    "mobile_non_coverage",
-)
+from observatoire.targeting import MODEL_COVARIATES as COVARIATES  # noqa: E402  (the file the model reads)
 
 # Demo commune profiles (deprivation, age), roughly in [-1, 1.3]: assumptions, not measurements.
 COMMUNE_PROFILES = {
@@ -97,15 +90,16 @@ class Areas:
 @lru_cache(maxsize=1)
 def build_areas() -> Areas:
     rng = np.random.default_rng(AREAS_SEED)
-    iris = load_iris()
-    communes = load_communes().set_index("code")
+    geography = load_geography(load_territory(EXAMPLE_DIR))
+    iris = geography.iris.rename(columns={"code": "code_iris", "commune": "code_commune", "kind": "typ_iris"})
+    communes = geography.communes.set_index("code")
     profile = np.array([COMMUNE_PROFILES[c] for c in iris["code_commune"]])
     spread = np.where(iris["code_commune"] == "33063", 0.8, 0.55)  # the city centre is more mixed
     deprivation = profile[:, 0] + spread * rng.normal(size=len(iris))
     age_latent = profile[:, 1] + 0.4 * rng.normal(size=len(iris))
     remoteness = _remoteness(iris["lon"].to_numpy(), iris["lat"].to_numpy())
 
-    population = _split_population(iris, communes["population_2021"], rng)
+    population = _split_population(iris, communes["population"], rng)
     share_15plus = np.clip(0.84 + 0.03 * age_latent - 0.01 * deprivation + rng.normal(0, 0.01, len(iris)), 0.76, 0.92)
     population_15plus = np.round(population * share_15plus).astype(int)
 

@@ -17,8 +17,9 @@ import pandas as pd
 from observatoire.demo.inventories import write_inventories
 from observatoire.indicators.catalog import Catalog, Indicator, load_catalog
 from observatoire.indicators.derived import computed_values, survey_values
-from observatoire.indicators.values import METROPOLE_CODE, VALUE_COLUMNS, merge_values, normalise, write_values
-from observatoire.paths import DEMO_DIR, INDICATOR_VALUES_DIR, INDICATORS_YAML
+from observatoire.indicators.values import TERRITORY_LEVEL, VALUE_COLUMNS, merge_values, normalise, write_values
+from observatoire.survey_spec import load_spec
+from observatoire.territory import EXAMPLE_DIR, Territory, load_territory
 
 DEFAULT_SEED = 2026
 YEARS = tuple(range(2021, 2026))
@@ -44,7 +45,7 @@ def _trend(ind: Indicator, years: np.ndarray, pace: float) -> np.ndarray:
     return base * (1 + pace * required) ** (years - t0)
 
 
-def file_series(ind: Indicator, rng: np.random.Generator) -> pd.DataFrame:
+def file_series(ind: Indicator, rng: np.random.Generator, code: str) -> pd.DataFrame:
     years = np.array([y for y in YEARS if y >= FIRST_YEAR.get(ind.id, YEARS[0])])
     if ind.id in BINARY:
         values = np.array(BINARY[ind.id], dtype=float)[-len(years):]
@@ -57,40 +58,38 @@ def file_series(ind: Indicator, rng: np.random.Generator) -> pd.DataFrame:
             values = np.clip(values, 0, 100)
         values[years == ind.baseline.year] = ind.baseline.value  # the declared baseline is the data
     return pd.DataFrame({
-        "indicator": ind.id, "year": years, "geo_level": "metropole", "geo_code": METROPOLE_CODE,
+        "indicator": ind.id, "year": years, "geo_level": TERRITORY_LEVEL, "geo_code": code,
         "breakdown": "", "value": np.round(values, ind.decimals), "ci_low": None, "ci_high": None,
         "n_unweighted": None, "source": SOURCE,
         "status": np.where(years == YEARS[-1], "provisional", "final"),
     })
 
 
-def file_values(catalog: Catalog, seed: int = DEFAULT_SEED) -> pd.DataFrame:
+def file_values(catalog: Catalog, code: str, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    frames = [file_series(ind, rng) for ind in catalog.indicators if ind.source.type == "file"]
+    frames = [file_series(ind, rng, code) for ind in catalog.indicators if ind.source.type == "file"]
     return normalise(pd.concat(frames, ignore_index=True)[list(VALUE_COLUMNS)])
 
 
-def demo_survey_values(catalog: Catalog, survey_path: Path) -> pd.DataFrame:
-    from observatoire.survey_spec import load_spec
+def demo_survey_values(catalog: Catalog, territory: Territory) -> pd.DataFrame:
+    survey = pd.read_csv(territory.survey, dtype={"commune": str, "iris": str, "respondent_id": str})
+    spec = load_spec(territory.survey_description, territory.margins)
+    return survey_values(catalog, survey, spec, territory.code, source="enquête de démonstration")
 
-    survey = pd.read_csv(survey_path, dtype={"commune": str, "iris": str, "respondent_id": str})
-    return survey_values(catalog, survey, load_spec(), source="enquête de démonstration")
 
-
-def build_demo_values(catalog_path: Path = INDICATORS_YAML, out_dir: Path = INDICATOR_VALUES_DIR,
-                      survey_path: Path | None = DEMO_DIR / "survey.csv", seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write the demo inventories and `values.csv` (file + computed + survey values)."""
-    catalog = load_catalog(catalog_path)
-    inventory_dir = out_dir / "demo"
+def build_demo_values(territory: Territory, seed: int = DEFAULT_SEED) -> list[Path]:
+    """Write the territory's demo inventories and values file (file + computed + survey values)."""
+    catalog = load_catalog(territory.catalog)
+    inventory_dir = territory.inventories or territory.values.parent / "demo"
     written = write_inventories(inventory_dir, seed)
-    parts = [file_values(catalog, seed), computed_values(catalog, inventory_dir, list(YEARS))]
-    if survey_path is not None and Path(survey_path).exists():
-        parts.append(demo_survey_values(catalog, Path(survey_path)))
-    values_path = out_dir / "values.csv"
-    write_values(merge_values(*parts), values_path)
-    return [*written, values_path]
+    parts = [file_values(catalog, territory.code, seed),
+             computed_values(catalog, inventory_dir, list(YEARS), territory.code)]
+    if territory.survey is not None and territory.survey.exists():
+        parts.append(demo_survey_values(catalog, territory))
+    write_values(merge_values(*parts), territory.values)
+    return [*written, territory.values]
 
 
 if __name__ == "__main__":
-    for path in build_demo_values():
+    for path in build_demo_values(load_territory(EXAMPLE_DIR)):
         print(path)

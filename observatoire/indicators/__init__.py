@@ -1,7 +1,7 @@
 """Indicators of the commitments: catalogue, long values table, progress and projection.
 
-    catalog = load_catalog()                  # indicators.yaml, validated (French errors)
-    values = load_values(catalog=catalog)     # data/indicators/values.csv (long table)
+    catalog = load_catalog(territory.catalog)          # indicators.yaml, validated (French errors)
+    values = load_values(territory.values, catalog)    # the territory's long values table
     table = assess_progress(catalog, values)  # one row per indicator, every component
 """
 
@@ -10,7 +10,7 @@ from observatoire.indicators.progress import STATUS_LABELS_FR, STATUSES, assess_
 from observatoire.indicators.projection import project
 from observatoire.indicators.values import (
     KEY_COLUMNS,
-    METROPOLE_CODE,
+    TERRITORY_LEVEL,
     VALUE_COLUMNS,
     load_values,
     merge_values,
@@ -20,7 +20,7 @@ from observatoire.indicators.values import (
 
 __all__ = [
     "KEY_COLUMNS",
-    "METROPOLE_CODE",
+    "TERRITORY_LEVEL",
     "STATUSES",
     "STATUS_LABELS_FR",
     "VALUE_COLUMNS",

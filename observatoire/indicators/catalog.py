@@ -14,7 +14,6 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from observatoire.errors import UserError
-from observatoire.paths import INDICATORS_YAML
 
 Direction = Literal["increase", "decrease", "band", "binary"]
 ComputeMethod = Literal["footprint", "refurbished_share", "sovereignty"]
@@ -203,7 +202,7 @@ def parse_catalog(raw: object, origin: str = "indicators.yaml") -> Catalog:
                         "Corrigez les champs signalés ; la signification de chaque champ est décrite dans le README.") from None
 
 
-def load_catalog(path: Path | str = INDICATORS_YAML) -> Catalog:
+def load_catalog(path: Path | str) -> Catalog:
     path = Path(path)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))

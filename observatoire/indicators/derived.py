@@ -25,19 +25,20 @@ from observatoire.indicators.sovereignty import (
     read_software_inventory,
     sovereignty_share,
 )
-from observatoire.indicators.values import METROPOLE_CODE, VALUE_COLUMNS, normalise
+from observatoire.indicators.values import TERRITORY_LEVEL, VALUE_COLUMNS, normalise
 
 
-def _rows(indicator: Indicator, frame: pd.DataFrame, column: str, source: str, last_year: int) -> list[dict]:
-    return [{"indicator": indicator.id, "year": int(r.year), "geo_level": "metropole", "geo_code": METROPOLE_CODE,
+def _rows(indicator: Indicator, frame: pd.DataFrame, column: str, source: str, last_year: int, code: str) -> list[dict]:
+    return [{"indicator": indicator.id, "year": int(r.year), "geo_level": TERRITORY_LEVEL, "geo_code": code,
              "breakdown": "", "value": round(float(getattr(r, column)), 4), "ci_low": None, "ci_high": None,
              "n_unweighted": None, "source": source,
              "status": "provisional" if int(r.year) == last_year else "final"}
             for r in frame.itertuples(index=False) if pd.notna(getattr(r, column))]
 
 
-def computed_values(catalog: Catalog, inventory_dir: Path, years: list[int], factors_path: Path = DEFAULT_FACTORS,
-                    non_sovereign_path: Path = DEFAULT_NON_SOVEREIGN, last_year: int | None = None) -> pd.DataFrame:
+def computed_values(catalog: Catalog, inventory_dir: Path, years: list[int], territory_code: str,
+                    factors_path: Path = DEFAULT_FACTORS, non_sovereign_path: Path = DEFAULT_NON_SOVEREIGN,
+                    last_year: int | None = None) -> pd.DataFrame:
     """Rows for every `computed` indicator, from the inventories found in `inventory_dir`."""
     last_year = last_year or max(years)
     rows: list[dict] = []
@@ -48,17 +49,18 @@ def computed_values(catalog: Catalog, inventory_dir: Path, years: list[int], fac
         source = f"calcul : {ind.source.method} sur {ind.source.inventory}"
         if ind.source.method == "footprint":
             frame = fleet_footprint(read_equipment_inventory(path), load_factors(factors_path), years)
-            rows += _rows(ind, frame, "total_t", source + " (facteurs Boavizta)", last_year)
+            rows += _rows(ind, frame, "total_t", source + " (facteurs Boavizta)", last_year, territory_code)
         elif ind.source.method == "refurbished_share":
-            rows += _rows(ind, refurbished_share(read_equipment_inventory(path), years), "share", source, last_year)
+            rows += _rows(ind, refurbished_share(read_equipment_inventory(path), years), "share", source, last_year,
+                          territory_code)
         else:
             shares = sovereignty_share(read_software_inventory(path), read_non_sovereign(non_sovereign_path))
-            rows += _rows(ind, shares[shares["year"].isin(years)], "share", source, last_year)
+            rows += _rows(ind, shares[shares["year"].isin(years)], "share", source, last_year, territory_code)
     return normalise(pd.DataFrame(rows, columns=list(VALUE_COLUMNS)))
 
 
-def estimate_rows(indicator: Indicator, table: pd.DataFrame, source: str) -> list[dict]:
-    """Métropole rows from an estimate table by wave (or wave | domain): shares x 100.
+def estimate_rows(indicator: Indicator, table: pd.DataFrame, source: str, territory_code: str) -> list[dict]:
+    """Territory-level rows from an estimate table by wave (or wave | domain): shares x 100.
 
     Withheld estimates (reliability rules) have no value and are left out.
     """
@@ -70,7 +72,7 @@ def estimate_rows(indicator: Indicator, table: pd.DataFrame, source: str) -> lis
         if (wanted is not None and parts[1] != wanted) or pd.isna(r.estimate):
             continue
         wave = int(parts[0])
-        rows.append({"indicator": indicator.id, "year": wave, "geo_level": "metropole", "geo_code": METROPOLE_CODE,
+        rows.append({"indicator": indicator.id, "year": wave, "geo_level": TERRITORY_LEVEL, "geo_code": territory_code,
                      "breakdown": "", "value": _scaled(r.estimate, scale), "ci_low": _scaled(r.ci_low, scale),
                      "ci_high": _scaled(r.ci_high, scale), "n_unweighted": int(r.n_unweighted),
                      "source": f"{source} {wave} ({indicator.source.variable}, {r.ci_method})", "status": "final"})
@@ -88,10 +90,11 @@ def _scaled(value, scale: float) -> float | None:
     return None if value is None or pd.isna(value) else round(float(value) * scale, 4)
 
 
-def survey_values(catalog: Catalog, survey: pd.DataFrame, spec, source: str = "enquête", design=None) -> pd.DataFrame:
+def survey_values(catalog: Catalog, survey: pd.DataFrame, spec, territory_code: str, source: str = "enquête",
+                  design=None) -> pd.DataFrame:
     """Rows for every `survey` indicator, one per wave, through `observatoire.stats`.
 
-    The design comes from survey/design.yaml (each wave raked on the census margins and
+    The design comes from the survey description's design.yaml (each wave raked on the census margins and
     trimmed separately, `design_from_spec`); a domain is estimated with `by`, never by dropping
     rows, so its variance stays right. Reliability rules of the engine apply. `design`: the
     calibrated design of `survey` when the caller already has it (pipeline.run).
@@ -109,5 +112,5 @@ def survey_values(catalog: Catalog, survey: pd.DataFrame, spec, source: str = "e
         by = [spec.design.wave] + ([column] if column else [])
         level = 1 if ind.source.estimator == "proportion" else None
         table = stats.estimate(design, ind.source.variable, kind=ind.source.estimator, level=level, by=by)
-        rows += estimate_rows(ind, table, source)
+        rows += estimate_rows(ind, table, source, territory_code)
     return normalise(pd.DataFrame(rows, columns=list(VALUE_COLUMNS)))

@@ -25,9 +25,9 @@ import pandas as pd
 
 from observatoire.errors import UserError
 from observatoire.indicators.inventory import integer, one_of, optional_integer, read_inventory, text_value
-from observatoire.paths import INDICATOR_VALUES_DIR
+from observatoire.paths import REFERENCE_DATA_DIR
 
-DEFAULT_FACTORS = INDICATOR_VALUES_DIR / "emission_factors.csv"
+DEFAULT_FACTORS = REFERENCE_DATA_DIR / "emission_factors.csv"
 CONDITIONS = ("new", "refurbished")
 INVENTORY_COLUMNS = {
     "category": text_value,

@@ -21,6 +21,7 @@ import pandas as pd
 from observatoire.formatting import fmt_number
 from observatoire.indicators.catalog import Catalog, Indicator
 from observatoire.indicators.projection import project
+from observatoire.indicators.values import TERRITORY_LEVEL
 
 METHOD = "open_sdg_progress"
 CITATION = ("Open SDG, mesure des progrès (open-sdg/sdg-build, sdg/ProgressMeasure.py ; "
@@ -38,7 +39,7 @@ STATUS_LABELS_FR = {
     "moving_away": "S'éloigne de la cible",
     "not_available": "Non évaluable",
 }
-HEADLINE_GEO_LEVEL = "metropole"
+HEADLINE_GEO_LEVEL = TERRITORY_LEVEL
 
 
 def cagr(current: float, base: float, t_current: int, t_base: int) -> float:
@@ -86,7 +87,7 @@ def score_without_target(p: float, thresholds: dict[str, float], coeff: float) -
 
 
 def headline_series(values: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
-    """The métropole-level, undisaggregated rows of one indicator, sorted by year."""
+    """The territory-level, undisaggregated rows of one indicator, sorted by year."""
     mask = ((values["indicator"] == indicator_id) & (values["geo_level"] == HEADLINE_GEO_LEVEL)
             & (values["breakdown"].fillna("") == "") & values["value"].notna())
     return values.loc[mask].sort_values("year").reset_index(drop=True)

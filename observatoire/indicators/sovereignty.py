@@ -14,9 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from observatoire.indicators.inventory import integer, read_inventory, text_value
-from observatoire.paths import INDICATOR_VALUES_DIR
+from observatoire.paths import REFERENCE_DATA_DIR
 
-DEFAULT_NON_SOVEREIGN = INDICATOR_VALUES_DIR / "non_sovereign_software.csv"
+DEFAULT_NON_SOVEREIGN = REFERENCE_DATA_DIR / "non_sovereign_software.csv"
 INVENTORY_COLUMNS = {"year": integer, "workstation_id": text_value, "software": text_value}
 LIST_COLUMNS = {"software": text_value, "publisher": text_value, "criterion": text_value}
 

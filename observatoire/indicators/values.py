@@ -3,8 +3,8 @@
 Columns, always in this order (`VALUE_COLUMNS`):
     indicator     catalogue id (INC01…)
     year          integer year of the value
-    geo_level     metropole | commune | iris
-    geo_code      SIREN of the métropole, INSEE code of the commune, or IRIS code
+    geo_level     territory | commune | iris
+    geo_code      the territory's code (observatoire.yaml), INSEE code of the commune, or IRIS code
     breakdown     "" for the headline value, else "variable=modalité" (e.g. age_band=75+)
     value         number, in the catalogue's unit: shares are PERCENTAGES (12.5 means 12,5 %)
     ci_low, ci_high  95 % confidence bounds (survey estimates), empty otherwise
@@ -26,17 +26,14 @@ import pandas as pd
 from observatoire.errors import UserError
 from observatoire.indicators.catalog import Catalog
 from observatoire.indicators.inventory import read_columns
-from observatoire.paths import INDICATOR_VALUES_DIR
 
 VALUE_COLUMNS = ("indicator", "year", "geo_level", "geo_code", "breakdown", "value", "ci_low", "ci_high",
                  "n_unweighted", "source", "status")
 KEY_COLUMNS = ("indicator", "year", "geo_level", "geo_code", "breakdown")
 NUMERIC_COLUMNS = ("value", "ci_low", "ci_high")
 VALUE_STATUSES = ("provisional", "final")
-GEO_LEVELS = ("metropole", "commune", "iris")
-METROPOLE_CODE = "243300316"  # SIREN of Bordeaux Métropole (EPCI)
-DEFAULT_VALUES = INDICATOR_VALUES_DIR / "values.csv"
-DEFAULT_HISTORY = INDICATOR_VALUES_DIR / "history.csv"
+GEO_LEVELS = ("territory", "commune", "iris")
+TERRITORY_LEVEL = GEO_LEVELS[0]  # the whole territory, coded with observatoire.yaml's `code`
 
 
 def empty_values() -> pd.DataFrame:
@@ -66,7 +63,7 @@ def parse_number(text: str) -> float | None:
     return number
 
 
-def read_values(path: Path | str = DEFAULT_VALUES, catalog: Catalog | None = None) -> pd.DataFrame:
+def read_values(path: Path | str, catalog: Catalog | None = None) -> pd.DataFrame:
     """Read and check a values file (CSV `,` or `;`, UTF-8 or cp1252, or XLSX with the same columns).
 
     Every problem is collected and reported at once, with the line and column the user sees.
@@ -112,9 +109,9 @@ def _parse_row(row: pd.Series, catalog: Catalog | None) -> tuple[dict, list[str]
     return record, problems
 
 
-def load_values(path: Path | str = DEFAULT_VALUES, catalog: Catalog | None = None) -> pd.DataFrame:
-    """The project's values table (an absent file is an empty table, not an error)."""
-    if Path(path) == DEFAULT_VALUES and not DEFAULT_VALUES.exists():
+def load_values(path: Path | str, catalog: Catalog | None = None) -> pd.DataFrame:
+    """A territory's values table (an absent file is an empty table: nothing imported yet)."""
+    if not Path(path).exists():
         return empty_values()
     return read_values(path, catalog)
 
@@ -138,7 +135,7 @@ def write_atomic(path: Path | str, text: str) -> None:
         raise
 
 
-def write_values(values: pd.DataFrame, path: Path | str = DEFAULT_VALUES) -> None:
+def write_values(values: pd.DataFrame, path: Path | str) -> None:
     write_atomic(path, values_csv(values))
 
 

@@ -24,7 +24,7 @@ from observatoire.indicators.catalog import Catalog, Indicator
 from observatoire.indicators.values import (
     GEO_LEVELS,
     KEY_COLUMNS,
-    METROPOLE_CODE,
+    TERRITORY_LEVEL,
     VALUE_COLUMNS,
     merge_values,
     normalise,
@@ -59,8 +59,8 @@ INSTRUCTIONS = [
     "2. Choisissez l'indicateur et l'année dans les listes déroulantes (feuille « Indicateurs » pour les intitulés).",
     "3. Valeur : un nombre, dans l'unité de l'indicateur. Les parts sont en pourcentage : saisissez 45 pour 45 %,",
     "   sans le signe % et sans format de cellule « pourcentage ». Virgule ou point décimal acceptés.",
-    "4. Niveau géographique : metropole (par défaut), commune ou iris ; code : SIREN de la métropole "
-    f"({METROPOLE_CODE}), code Insee de la commune ou code IRIS.",
+    "4. Niveau géographique : territory (le territoire entier, par défaut), commune ou iris ; code : "
+    "{territory_code} pour le territoire, code Insee de la commune ou code IRIS.",
     "5. Ventilation : laisser vide pour la valeur d'ensemble.",
     "6. Statut : provisoire ou définitive. Source : le fichier ou le système d'où vient la valeur.",
     "7. Les lignes existantes peuvent être corrigées : l'ancienne valeur est conservée dans l'historique.",
@@ -76,7 +76,8 @@ def _file_indicators(catalog: Catalog) -> list[Indicator]:
     return [ind for ind in catalog.indicators if ind.source.type == "file"]
 
 
-def write_template(path: Path | str | BinaryIO, catalog: Catalog, values: pd.DataFrame) -> Path | BinaryIO:
+def write_template(path: Path | str | BinaryIO, catalog: Catalog, values: pd.DataFrame,
+                   territory_code: str) -> Path | BinaryIO:
     """Write the input workbook (overwrites `path`; the caller checks it first). `path` may be
     a binary file object (the app's download button: nothing written to disk)."""
     from openpyxl import Workbook
@@ -89,7 +90,7 @@ def write_template(path: Path | str | BinaryIO, catalog: Catalog, values: pd.Dat
     info = wb.active
     info.title = INSTRUCTIONS_SHEET
     for line in INSTRUCTIONS:
-        info.append([line])
+        info.append([line.format(territory_code=territory_code)])
     info["A1"].font = Font(bold=True)
     info.column_dimensions["A"].width = 110
 
@@ -209,8 +210,9 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def read_workbook(path: Path | str, catalog: Catalog) -> pd.DataFrame:
-    """Every row of the « Valeurs » sheet as the long table; all cell problems raised at once."""
+def read_workbook(path: Path | str, catalog: Catalog, territory_code: str) -> pd.DataFrame:
+    """Every row of the « Valeurs » sheet as the long table (territory-level rows coded with
+    `territory_code` when the code cell is empty); all cell problems raised at once."""
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -226,12 +228,12 @@ def read_workbook(path: Path | str, catalog: Catalog) -> pd.DataFrame:
         if VALUES_SHEET not in wb.sheetnames:
             raise UserError(f"{path.name} : feuille « {VALUES_SHEET} » absente.",
                             "Partez d'un modèle produit par « observatoire template ».")
-        return _parse_sheet(wb[VALUES_SHEET], catalog, path.name)
+        return _parse_sheet(wb[VALUES_SHEET], catalog, path.name, territory_code)
     finally:
         wb.close()
 
 
-def _parse_sheet(sheet, catalog: Catalog, file_name: str) -> pd.DataFrame:
+def _parse_sheet(sheet, catalog: Catalog, file_name: str, territory_code: str) -> pd.DataFrame:
     sheet.reset_dimensions()
     rows = sheet.iter_rows()
     header = next(rows, ())
@@ -245,7 +247,8 @@ def _parse_sheet(sheet, catalog: Catalog, file_name: str) -> pd.DataFrame:
         if all(c is None or c.value in (None, "") for c in by_field.values()):
             continue
         row_number = next(c.row for c in by_field.values() if c is not None and hasattr(c, "row"))
-        record = _parse_row(_RowReader(_filled(by_field, positions), row_number, problems), catalog, file_name)
+        record = _parse_row(_RowReader(_filled(by_field, positions), row_number, problems), catalog, file_name,
+                            territory_code)
         key = tuple(record[k] for k in KEY_COLUMNS)
         if key in seen:
             problems.append(CellProblem(VALUES_SHEET, f"{_letter(positions['indicator'])}{row_number}",
@@ -289,17 +292,17 @@ def _header_positions(header, problems: list[CellProblem]) -> dict[str, int]:
     return positions
 
 
-def _parse_row(r: _RowReader, catalog: Catalog, file_name: str) -> dict:
+def _parse_row(r: _RowReader, catalog: Catalog, file_name: str, territory_code: str) -> dict:
     record = {"indicator": r.text("indicator").upper()}
     indicator = _indicator(r, catalog, record["indicator"])
     year = r.number("year", required=True, integer=True)
     if year is not None and not 2000 <= year <= 2100:
         r.problem("year", f"« {year} » n'est pas une année plausible")
     record["year"] = year
-    record["geo_level"] = r.text("geo_level", "metropole").lower()
+    record["geo_level"] = r.text("geo_level", TERRITORY_LEVEL).lower()
     if record["geo_level"] not in GEO_LEVELS:
         r.problem("geo_level", f"« {record['geo_level']} » n'est pas un niveau ({', '.join(GEO_LEVELS)})")
-    record["geo_code"] = r.text("geo_code", METROPOLE_CODE if record["geo_level"] == "metropole" else "")
+    record["geo_code"] = r.text("geo_code", territory_code if record["geo_level"] == TERRITORY_LEVEL else "")
     if not record["geo_code"]:
         r.problem("geo_code", "code géographique manquant")
     record["breakdown"] = r.text("breakdown")

@@ -42,7 +42,7 @@ def headline_card(data: SiteData, row) -> str:
 def home_page(data: SiteData) -> str:
     """Body of index.html: headline figures of the latest wave, commitments by status, links."""
     parts = [paragraphs(
-        "Inégalités d'accès et d'usage du numérique des habitants de la métropole, mesurées par enquête, et suivi "
+        f"Inégalités d'accès et d'usage du numérique des habitants {data.territory.of_name()}, mesurées par enquête, et suivi "
         "des engagements pour un numérique responsable. Chaque chiffre est donné avec son intervalle de confiance "
         "à 95 % et le nombre de répondants sur lequel il repose."
     )]
@@ -69,8 +69,7 @@ def home_page(data: SiteData) -> str:
 def render_site(data: SiteData, config: SiteConfig) -> Site:
     files = open_files(data, config.built)
     note = f"Produit le {config.built.strftime('%d/%m/%Y')} à partir de « {data.source} »."
-    frame = Frame(config.site_name, data.is_demo, CONFORMITY,
-                  note + (" Données de démonstration." if data.is_demo else ""))
+    frame = Frame(config.site_name, data.demo_note, CONFORMITY, note)
     bodies = [
         ("index.html", "Accueil", home_page(data), "Chiffres clés des inégalités numériques et des engagements."),
         ("enquete.html", "Enquête", survey.overview_page(data), "Indicateurs de l'enquête auprès des habitants."),

@@ -14,22 +14,30 @@ from typing import Any
 import pandas as pd
 
 from observatoire import pipeline
-from observatoire.targeting import rank_areas
+from observatoire.geo import Geography
+from observatoire.provenance import demonstration_note
 from observatoire.survey_spec import SurveySpec
+from observatoire.targeting import rank_areas
+from observatoire.territory import Territory
 
 # Breakdowns published on the pages and in the open-data file (IRIS only through the
 # small-area model of the targeting table: direct IRIS estimates rest on a handful of people).
 PUBLISHED_BREAKDOWNS = ("overall", "commune", "age_band", "sex", "diploma")
-DEFAULT_CONTACT = "adresse de contact à renseigner (option --contact)"
 
 
 @dataclass(frozen=True)
 class SiteConfig:
-    """Choices of the publisher: the site's name, the accessibility contact, the build date."""
+    """Choices of the publisher: the site's name, the accessibility contact, the build date
+    (`for_territory` takes the name and contact from observatoire.yaml)."""
 
     site_name: str = "Observatoire des inégalités numériques"
-    contact: str = DEFAULT_CONTACT
+    contact: str = ""
     built: date = field(default_factory=date.today)
+
+    @classmethod
+    def for_territory(cls, territory: Territory, **overrides) -> SiteConfig:
+        chosen = {"site_name": f"Observatoire du numérique — {territory.name}", "contact": territory.contact}
+        return cls(**{**chosen, **{k: v for k, v in overrides.items() if v is not None}})
 
 
 @dataclass(frozen=True)
@@ -44,8 +52,19 @@ class SiteData:
     weighting: pd.DataFrame  # pipeline.WEIGHTING_COLUMNS
     settings: Mapping[str, Any]
     spec: SurveySpec
-    is_demo: bool
+    territory: Territory
+    geography: Geography
+    provenance: Mapping[str, str]  # input -> real | demonstration
     source: str
+
+    @property
+    def demo_note(self) -> str:
+        """Which inputs are demonstration data, in French ("" when all are real)."""
+        return demonstration_note(self.provenance)
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.demo_note)
 
     @property
     def latest_wave(self) -> int:
@@ -71,6 +90,8 @@ def from_results(results: pipeline.Results) -> SiteData:
         weighting=results.weighting,
         settings=results.settings,
         spec=results.spec,
-        is_demo=results.is_demo,
+        territory=results.territory,
+        geography=results.geography,
+        provenance=dict(results.provenance),
         source=results.source,
     )

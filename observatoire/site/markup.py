@@ -28,10 +28,6 @@ NAV = {
     "donnees.html": "Données ouvertes",
     "accessibilite.html": "Accessibilité",
 }
-DEMO_BANNER = (
-    '<p class="demo" role="note">Données de démonstration : ces chiffres sont synthétiques et ne '
-    "décrivent pas la population réelle.</p>\n"
-)
 
 
 def esc(text: object) -> str:
@@ -56,7 +52,7 @@ def _cell(value: Cell | str, tag: str = "td", scope: str | None = None) -> str:
 
 def table(caption: str, header: Sequence[str], rows: Iterable[Sequence[Cell | str]], row_header: bool = True) -> str:
     """An accessible data table: caption, column headers, and the first cell of each row as a row
-    header when `row_header` (so a screen reader announces « Bordeaux, 18,2 % »)."""
+    header when `row_header` (so a screen reader announces « Valmont, 18,2 % »)."""
     head = "".join(_cell(h, "th", "col") for h in header)
     body = []
     for row in rows:
@@ -95,10 +91,11 @@ def heading(level: int, text: str, anchor: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class Frame:
-    """What every page shares: the site's name, the demo banner, the conformity status."""
+    """What every page shares: the site's name, the provenance note (which inputs are
+    demonstration data, "" when all are real), the conformity status."""
 
     site_name: str
-    is_demo: bool
+    demo_note: str
     conformity: str
     footer_note: str
 
@@ -119,7 +116,7 @@ def page(frame: Frame, filename: str, title: str, body: str, description: str) -
         description=esc(description),
         css=CSS,
         nav=nav,
-        banner=DEMO_BANNER if frame.is_demo else "",
+        banner=f'<p class="demo" role="note">{esc(frame.demo_note)}</p>\n' if frame.demo_note else "",
         body=body,
         conformity=esc(frame.conformity),
         footer_note=esc(frame.footer_note),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from observatoire import methodology as tables
 from observatoire.formatting import fmt_number, fmt_percent
 from observatoire.indicators.progress import CITATION
+from observatoire.provenance import demonstration_inputs
 from observatoire.site.data import SiteConfig, SiteData
 from observatoire.site.markup import bullet_list, frame_table, heading, link, paragraphs
 
@@ -42,7 +43,8 @@ def disclosure_rules(settings, spec) -> list[str]:
 
 def sources(data: SiteData) -> list[str]:
     waves = "; ".join(f"vague {int(r['wave'])} : {fmt_number(r['n'])} répondants" for _, r in data.weighting.iterrows())
-    kind = "données de démonstration, synthétiques" if data.is_demo else "enquête auprès des habitants de 15 ans ou plus"
+    kind = ("données de démonstration, synthétiques" if "survey" in demonstration_inputs(data.provenance)
+            else "enquête auprès des habitants de 15 ans ou plus")
     return [
         f"Enquête : fichier « {data.source} » ({kind}) ; {waves}.",
         "Marges de calage : population de 15 ans ou plus par commune, âge × sexe et diplôme (fichiers du tableau "
@@ -56,8 +58,8 @@ def sources(data: SiteData) -> list[str]:
 def methodology_page(data: SiteData) -> str:
     """Body of methodologie.html."""
     return "".join([
-        paragraphs(f"Résultats calculés à partir du fichier « {data.source} » "
-                   f"({'données de démonstration' if data.is_demo else 'données d’enquête'})."),
+        paragraphs(f"Résultats calculés à partir du fichier « {data.source} »."
+                   + (f" {data.demo_note}" if data.demo_note else "")),
         heading(2, "Sources"),
         bullet_list(sources(data)),
         heading(2, "Plan de sondage et estimation"),

@@ -19,6 +19,7 @@ from observatoire import export, targeting
 from observatoire.formatting import fmt_number
 from observatoire.indicators.progress import CITATION
 from observatoire.labels import group_labels, variable_label
+from observatoire.provenance import demonstration_inputs
 from observatoire.site.data import SiteData
 from observatoire.site.markup import Cell, link, paragraphs, table
 from observatoire.site.methodology import disclosure_rules
@@ -68,7 +69,7 @@ def estimates_table(data: SiteData) -> pd.DataFrame:
     table.loc[table["flag"] == "withheld", [*BLANKED, "weighted_n"]] = math.nan
     table["variable_label"] = [variable_label(data.spec, v) for v in table["variable"]]
     table["domain_label"] = [
-        "Ensemble" if kind == "overall" else group_labels(data.spec, kind).get(str(code), str(code))
+        "Ensemble" if kind == "overall" else group_labels(data.spec, data.geography, kind).get(str(code), str(code))
         for kind, code in zip(table["domain_type"], table["domain"])
     ]
     table["ci_level"] = data.settings["ci_level"]
@@ -96,6 +97,7 @@ def progress_json(data: SiteData, built: date) -> bytes:
         for row in data.progress.to_dict("records")
     ]
     document = {"licence": LICENCE, "date": built.isoformat(), "method": CITATION, "is_demo": data.is_demo,
+                "demonstration_inputs": demonstration_inputs(data.provenance),
                 "indicators": records}
     return (json.dumps(document, ensure_ascii=False, indent=1, default=str) + "\n").encode("utf-8")
 
@@ -105,14 +107,13 @@ def _csv(frame: pd.DataFrame) -> bytes:
 
 
 def readme(data: SiteData, files: list[OpenFile], built: date) -> bytes:
-    source = ("données de DÉMONSTRATION (synthétiques, ne décrivent pas la population réelle)" if data.is_demo
-              else f"enquête « {data.source} »")
     lines = [
-        "Données ouvertes de l'Observatoire des inégalités numériques",
+        f"Données ouvertes de l'Observatoire du numérique — {data.territory.name}",
+        *([data.demo_note] if data.demo_note else []),
         "",
         f"Licence : {LICENCE} — {LICENCE_URL}",
         f"Date de production : {built.isoformat()}",
-        f"Source : {source} ; engagements : catalogue des indicateurs et valeurs déclarées.",
+        f"Source : enquête « {data.source} » ; engagements : catalogue des indicateurs et valeurs déclarées.",
         "Format : CSV encodé en UTF-8, séparateur virgule, décimales avec un point, parts entre 0 et 1 ; "
         "engagements.json : valeurs dans l'unité de chaque indicateur (unit_short).",
         "Une part estimée à exactement 0 ou 1 n'a pas d'intervalle logit : ci_low et ci_high sont alors vides.",

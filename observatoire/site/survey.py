@@ -50,7 +50,7 @@ def ordered(rows: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
 
 
 def breakdown_table(data: SiteData, variable: str, domain_type: str, wave: int, caption: str, first: str) -> str:
-    labels = group_labels(data.spec, domain_type)
+    labels = group_labels(data.spec, data.geography, domain_type)
     rows = ordered(data.rows(variable, domain_type, wave), labels)
     body = [[labels.get(str(r["domain"]), str(r["domain"])), *estimate_cells(r)] for _, r in rows.iterrows()]
     return table(caption, [first, *ESTIMATE_HEADER], body)
@@ -72,7 +72,7 @@ def chart_description(rows: pd.DataFrame, labels: dict[str, str], label: str, wa
 
 
 def commune_figure(data: SiteData, variable: str, wave: int) -> str:
-    labels = group_labels(data.spec, "commune")
+    labels = group_labels(data.spec, data.geography, "commune")
     rows = ordered(data.rows(variable, "commune", wave), labels)
     if rows.empty:
         return paragraphs("Aucune estimation par commune pour cette vague.")
@@ -105,7 +105,7 @@ def indicator_page(data: SiteData, variable: str) -> tuple[str, str, str]:
     for domain_type, title in BREAKDOWN_TITLES.items():
         parts.append(breakdown_table(data, variable, domain_type, wave, f"{label} : {title.lower()}, {wave}",
                                      title.removeprefix("Par ").capitalize()))
-    parts += [heading(2, "Évolution entre vagues"), waves_table(data, variable, f"{label}, ensemble de la métropole")]
+    parts += [heading(2, "Évolution entre vagues"), waves_table(data, variable, f"{label}, ensemble {data.territory.of_name()}")]
     return page_name(variable), label, "".join(parts)
 
 
@@ -123,7 +123,7 @@ def overview_page(data: SiteData) -> str:
             "pondérées (calées sur le recensement), avec leur intervalle de confiance à 95 % et le nombre de "
             "répondants. Une estimation fondée sur trop peu de répondants n'est pas diffusée.",
         ),
-        table("Indicateurs de l'enquête, ensemble de la métropole", ["Indicateur", "Vague", *ESTIMATE_HEADER], rows),
+        table(f"Indicateurs de l'enquête, ensemble {data.territory.of_name()}", ["Indicateur", "Vague", *ESTIMATE_HEADER], rows),
         heading(2, "Détail par commune, âge, sexe et diplôme"),
         f"<ul>{links}</ul>\n",
     ])

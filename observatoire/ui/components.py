@@ -1,6 +1,7 @@
 """Page components shared by every page (stable API: other pages call these).
 
-- `source_banner(results)`: demonstration-data warning, or the name of the session's own file.
+- `source_banner(results)`: which inputs are demonstration data (nothing when all are real), and
+  the name of the session's own file.
 - `figure_card(row, label, help=None)`: one estimate-table row as a headline share with its
   95 % CI, n and reliability.
 - `estimate_table(table, group_labels, caption)`: an estimate table as an accessible HTML table;
@@ -20,18 +21,12 @@ from observatoire.pipeline import Results
 from observatoire.ui.tables import FLAG_TEXT, GROUP, display_table, shown_estimate
 from observatoire.validation import ValidationReport
 
-DEMO_BANNER = (
-    "**Données de démonstration — synthétiques.** Elles sont générées pour montrer le fonctionnement "
-    "de l'observatoire et ne décrivent pas la population réelle de la métropole. "
-    "Chargez votre propre fichier d'enquête dans la page « Données »."
-)
-
-
-def source_banner(results: Results) -> None:
-    if results.is_demo:
-        st.warning(DEMO_BANNER)
-    else:
-        st.info(f"Résultats calculés sur votre fichier « {results.source} », pour cette session uniquement.")
+def source_banner(results: Results, upload: str | None) -> None:
+    """`upload`: the session's own survey file name, if any."""
+    if upload is not None:
+        st.info(f"Résultats calculés sur votre fichier « {upload} », pour cette session uniquement.")
+    if results.demo_note:
+        st.warning(results.demo_note)
 
 
 def figure_card(row: Mapping, label: str, help: str | None = None) -> None:

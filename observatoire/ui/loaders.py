@@ -1,7 +1,8 @@
 """The data edge of the app: the only place that runs the pipeline, cached by input content.
 
 Pages call `current_results()`: the session's own upload when the Données page has stored one
-(`UPLOAD_KEY` in st.session_state, this session only), else the demonstration data. Tests inject
+(`UPLOAD_KEY` in st.session_state, this session only), else the territory's own inputs. The
+territory is the directory named by `OBSERVATOIRE_TERRITORY` (default: the bundled example). Tests inject
 a `Results` by setting `st.session_state[UPLOAD_KEY]` before running a page. What is computed
 from a `Results`' design (other questions, comparisons) is cached under its `fingerprint`.
 """
@@ -17,6 +18,7 @@ import streamlit as st
 
 from observatoire.indicators.workbook import write_template
 from observatoire.pipeline import Inputs, Results, compare_groups, question_estimates, run
+from observatoire.territory import Territory, load_territory
 
 UPLOAD_KEY = "observatoire_upload"  # the valid upload every page shows
 CHECKED_KEY = "observatoire_checked"  # the last file checked on the Données page, valid or not
@@ -33,7 +35,7 @@ class Upload:
 
 def current_results() -> Results:
     upload = st.session_state.get(UPLOAD_KEY)
-    return upload.results if upload is not None else demo_results()
+    return upload.results if upload is not None else territory_results()
 
 
 def check_upload(name: str, content: bytes) -> Upload:
@@ -43,7 +45,7 @@ def check_upload(name: str, content: bytes) -> Upload:
     digest = hashlib.sha256(content).hexdigest()
     checked = st.session_state.get(CHECKED_KEY)
     if checked is None or checked.digest != digest:
-        checked = Upload(name, digest, run(Inputs.upload(name, content)))
+        checked = Upload(name, digest, run(Inputs.upload(territory(), name, content)))
         st.session_state[CHECKED_KEY] = checked
     if checked.results.validation.ok:
         st.session_state[UPLOAD_KEY] = checked
@@ -51,13 +53,18 @@ def check_upload(name: str, content: bytes) -> Upload:
 
 
 def forget_upload() -> None:
-    """Back to the demonstration data."""
+    """Back to the territory's own survey."""
     for key in (UPLOAD_KEY, CHECKED_KEY):
         st.session_state.pop(key, None)
 
 
-def demo_results() -> Results:
-    inputs = Inputs.demo()
+def territory() -> Territory:
+    """The served territory, read once per content of its observatoire.yaml."""
+    return load_territory()
+
+
+def territory_results() -> Results:
+    inputs = Inputs.of(territory())
     return _cached_run(inputs, inputs.fingerprint())
 
 
@@ -96,4 +103,10 @@ def indicator_template(results: Results) -> bytes:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _indicator_template(_results: Results, fingerprint: str) -> bytes:
-    return write_template(io.BytesIO(), _results.catalog, _results.indicator_values).getvalue()
+    return write_template(io.BytesIO(), _results.catalog, _results.indicator_values, _results.territory.code).getvalue()
+
+
+def upload_name() -> str | None:
+    """Name of the session's own survey file, when one is in use."""
+    upload = st.session_state.get(UPLOAD_KEY)
+    return upload.name if upload is not None else None

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from observatoire.formatting import fmt_number
-from observatoire.geo import load_communes, load_iris
+from observatoire.geo import Geography
 from observatoire.readers import Table
 from observatoire.survey_spec import Field, SurveySpec
 from observatoire.validation.findings import CATALOGUE, Finding, ValidationReport, make_finding
@@ -31,7 +31,7 @@ _CODE_ORDER = {code: i for i, code in enumerate(CATALOGUE)}
 
 @dataclass(frozen=True)
 class GeoKeys:
-    """Which survey columns hold the commune and IRIS codes checked against data/geo.
+    """Which survey columns hold the commune and IRIS codes checked against the territory's contours.
 
     The schema has no foreign-key section yet, so the roles are named here (the data contract's
     column names) and can be overridden by callers.
@@ -41,8 +41,9 @@ class GeoKeys:
     iris: str = "iris"
 
 
-def validate_survey(table: Table, spec: SurveySpec, geo: GeoKeys = GeoKeys()) -> ValidationReport:
-    """Check `table` against `spec`; `.data` holds the typed frame when no finding is left."""
+def validate_survey(table: Table, spec: SurveySpec, geography: Geography, geo: GeoKeys = GeoKeys()) -> ValidationReport:
+    """Check `table` against `spec` and the territory's `geography` (allowed communes and IRIS);
+    `.data` holds the typed frame when no finding is left."""
     file = str(table.source.path)
     frame = table.frame
     findings = [make_finding(i.code, file, i.row, i.column, i.value, expected=i.expected) for i in table.source.issues]
@@ -51,7 +52,7 @@ def validate_survey(table: Table, spec: SurveySpec, geo: GeoKeys = GeoKeys()) ->
         return ValidationReport(file, 0, tuple(findings), None)
     if frame.empty:
         findings.append(make_finding("header_only", file))
-    checker = _Checker(table, spec, geo)
+    checker = _Checker(table, spec, geography, geo)
     findings += checker.run()
     order = {name: i for i, name in enumerate([*frame.columns, *spec.columns])}
     findings.sort(key=lambda f: (f.row or 0, order.get(f.column, -1), _CODE_ORDER[f.code]))
@@ -62,8 +63,8 @@ def validate_survey(table: Table, spec: SurveySpec, geo: GeoKeys = GeoKeys()) ->
 class _Checker:
     """Holds the per-run context so that each check is a short method over one column."""
 
-    def __init__(self, table: Table, spec: SurveySpec, geo: GeoKeys) -> None:
-        self.frame, self.spec, self.geo = table.frame, spec, geo
+    def __init__(self, table: Table, spec: SurveySpec, geography: Geography, geo: GeoKeys) -> None:
+        self.frame, self.spec, self.geo, self.geography = table.frame, spec, geo, geography
         self.file, self.header_row = str(table.source.path), table.source.header_row
         # Columns the reader renamed "name (2)" because the header repeats "name".
         repeated = {i.column for i in table.source.issues if i.code == "duplicate_column"}
@@ -111,6 +112,14 @@ class _Checker:
 
     # --- one column -----------------------------------------------------------------------
 
+    def _without_iris(self) -> pd.Series:
+        """Respondents of a commune that the territory's IRIS contours do not cover (or of any
+        commune when it has none): their IRIS may be left empty."""
+        if self.geo.commune not in self.frame.columns:
+            return pd.Series(False, index=self.frame.index)
+        covered = set(self.geography.iris["commune"])
+        return ~self.frame[self.geo.commune].isin(covered)
+
     def _all_rows(self) -> pd.Series:
         return pd.Series(True, index=self.frame.index)
 
@@ -120,7 +129,8 @@ class _Checker:
         is_weight = field.name == self.spec.design.weight
         if field.required or is_weight:  # no estimate can use a respondent without a weight
             code = "missing_weight" if is_weight else "missing_required_value"
-            rows = empty[empty].index
+            required = empty & ~self._without_iris() if field.name == self.geo.iris else empty
+            rows = required[required].index
             self.add(code, rows, field.name, [""] * len(rows), allowed=_allowed(field, self.spec))
         todo = ~empty
         if field.type == "string":
@@ -141,10 +151,12 @@ class _Checker:
 
     def _check_string(self, field: Field, text: pd.Series, todo: pd.Series) -> None:
         if field.name == self.geo.commune:
-            valid = set(load_communes()["code"])
-            self._reject_dates_or(field, text, todo & ~text.isin(valid), "unknown_commune", n_communes=len(valid))
+            valid = set(self.geography.communes["code"])
+            example = self.geography.communes.iloc[0] if len(self.geography.communes) else {"code": "", "name": ""}
+            self._reject_dates_or(field, text, todo & ~text.isin(valid), "unknown_commune", n_communes=len(valid),
+                                  example_code=example["code"], example_name=example["name"])
         elif field.name == self.geo.iris:
-            self._reject_dates_or(field, text, todo & ~text.isin(set(load_iris()["code_iris"])), "unknown_iris")
+            self._reject_dates_or(field, text, todo & ~text.isin(set(self.geography.iris["code"])), "unknown_iris")
         elif field.enum is not None:
             self._reject_dates_or(field, text, todo & ~text.isin(list(field.enum)), "value_not_in_codebook")
         elif "pattern" in field.constraints:
@@ -197,9 +209,9 @@ class _Checker:
         commune_col, iris_col = self.geo.commune, self.geo.iris
         if not {commune_col, iris_col} <= set(self.frame.columns):
             return
-        iris = load_iris().set_index("code_iris")
-        communes = load_communes().set_index("code")["nom"]
-        iris_commune = _per_distinct(self.frame[iris_col], lambda iris_codes: iris_codes.map(iris["code_commune"]))
+        iris = self.geography.iris.set_index("code")
+        communes = self.geography.communes.set_index("code")["name"]
+        iris_commune = _per_distinct(self.frame[iris_col], lambda iris_codes: iris_codes.map(iris["commune"]))
         declared = self.frame[commune_col]
         bad = iris_commune.notna() & declared.isin(communes.index) & (iris_commune != declared)
         hits = self.frame[iris_col][bad]

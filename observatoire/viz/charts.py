@@ -7,13 +7,16 @@ top-level chart that the app displays and `observatoire.export` renders offline.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
 
-from observatoire.formatting import DEMO_LABEL, NBSP, fmt_interval, fmt_number
+from observatoire.formatting import NBSP, fmt_interval, fmt_number
 from observatoire.viz.legend import CATEGORICAL, FLAG_LABELS, fmt_value
+
+SUBTITLE_WIDTH = 90  # characters per line of a chart's provenance subtitle
 
 # d3-format / d3-time-format locales (French: decimal comma, no-break space thousands, `12 %`).
 FRENCH_LOCALE = alt.Locale(
@@ -50,15 +53,17 @@ def configure(chart: alt.TopLevelMixin, size: str = "normal", description: str |
     return chart.properties(description=description) if description else chart
 
 
-def demo_labelled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """The chart with `DEMO_LABEL` as its subtitle (its title when it has none): drawn in the chart,
-    it stays on the page, in every export and in every copy of them."""
+def demo_labelled(chart: alt.TopLevelMixin, note: str) -> alt.TopLevelMixin:
+    """The chart with the provenance `note` (which inputs are demonstration data) as its subtitle
+    (its title when it has none), wrapped in lines: drawn in the chart, it stays on the page, in
+    every export and in every copy of them."""
     title = chart.title  # a string, TitleParams or Undefined
     if isinstance(title, alt.TitleParams):
         params = title.to_dict()
     else:
         params = {"text": title if isinstance(title, str) else ""}
-    params.update({"subtitle": DEMO_LABEL} if params.get("text") else {"text": DEMO_LABEL})
+    lines = textwrap.wrap(note, SUBTITLE_WIDTH)
+    params.update({"subtitle": lines} if params.get("text") else {"text": lines})
     return chart.properties(title=alt.TitleParams(**params))
 
 

@@ -1,22 +1,19 @@
 """Choropleth maps (pydeck) of an estimate table, with their accessible table and text alternative.
 
 No basemap (`map_provider=None`): the app makes no request to a tile server. The areas come
-from data/geo; each keeps the estimate's interval, n and reliability flag, shown in the French
+from the territory's geography (`geo.Geography`, properties `code` and `name`); each keeps the estimate's interval, n and reliability flag, shown in the French
 tooltip, the table beside the map and the text alternative.
 """
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 import pydeck as pdk
 
 from observatoire.formatting import WITHHELD, fmt_interval, fmt_number
-from observatoire.paths import GEO_DIR
 from observatoire.viz.legend import (
     FRAGILE_OUTLINE,
     Classes,
@@ -31,20 +28,17 @@ NO_DATA = "aucune estimation"
 
 @dataclass(frozen=True)
 class GeoLevel:
-    """One map level: its geometry file and the property names of code and name."""
+    """One map level: its French label, the contours it draws and how a sentence says it."""
 
     label: str
-    file: str
-    code: str
-    name: str
+    shapes: str  # "commune" or "iris" (geo.Geography.shapes)
     phrase: str  # how the text alternative says it: « par commune »
 
 
 GEO_LEVELS = {
-    "commune": GeoLevel("Communes", "communes.geojson", "code", "nom", "par commune"),
-    "iris": GeoLevel("IRIS, estimation directe", "iris.geojson", "code_iris", "nom_iris", "par IRIS"),
-    "iris_model": GeoLevel("IRIS, modèle sur petits domaines", "iris.geojson", "code_iris", "nom_iris",
-                           "par IRIS (modèle sur petits domaines)"),
+    "commune": GeoLevel("Communes", "commune", "par commune"),
+    "iris": GeoLevel("IRIS, estimation directe", "iris", "par IRIS"),
+    "iris_model": GeoLevel("IRIS, modèle sur petits domaines", "iris", "par IRIS (modèle sur petits domaines)"),
 }
 SYNTHETIC = "synthétique"  # targeting's method for an IRIS without respondent (model prediction only)
 
@@ -64,11 +58,6 @@ def model_estimates(areas: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def load_geometry(level: str, geo_dir: Path = GEO_DIR) -> dict:
-    """The GeoJSON FeatureCollection of a level (`commune` or `iris`)."""
-    return json.loads((Path(geo_dir) / GEO_LEVELS[level].file).read_text(encoding="utf-8"))
-
-
 def area_figures(estimates: pd.DataFrame, geometry: dict, level: str, percent: bool = True) -> pd.DataFrame:
     """One row per area of the geometry, in map order, with its estimate, CI, n, flag and French text.
 
@@ -76,11 +65,10 @@ def area_figures(estimates: pd.DataFrame, geometry: dict, level: str, percent: b
     flag`) whose `domain` holds the area codes. Areas without a row get flag `missing`; withheld
     rows keep their n but never show a value.
     """
-    spec = GEO_LEVELS[level]
     areas = pd.DataFrame(
         {
-            "code": [f["properties"][spec.code] for f in geometry["features"]],
-            "name": [f["properties"][spec.name] for f in geometry["features"]],
+            "code": [f["properties"]["code"] for f in geometry["features"]],
+            "name": [f["properties"]["name"] for f in geometry["features"]],
         }
     )
     columns = ["domain", "estimate", "ci_low", "ci_high", "n_unweighted", "flag"]
@@ -145,16 +133,15 @@ def choropleth(
     """A pydeck choropleth of `area_figures(...)`, without basemap.
 
     Withheld and missing areas are grey; fragile areas get a dashed vermillion outline (the
-    legend and the tooltip say so in words). `labels` (columns `nom, centroid_lat,
-    centroid_lon`) adds place names as a text layer (accents need `character_set="auto"`);
+    legend and the tooltip say so in words). `labels` (columns `name, lon, lat`, e.g. the
+    communes of `geo.Geography`) adds place names as a text layer (accents need `character_set="auto"`);
     `borders` (a FeatureCollection, e.g. the communes over an IRIS map) adds their outlines.
     """
     classes = classes or quantile_classes(figures["estimate"])
     by_code = figures.set_index("code")
-    code_key = "code_iris" if "code_iris" in geometry["features"][0]["properties"] else "code"
     features, fragile_paths = [], []
     for feature in geometry["features"]:
-        row = by_code.loc[feature["properties"][code_key]]
+        row = by_code.loc[feature["properties"]["code"]]
         properties = {
             "name": row["name"],
             "estimate_fr": row["estimate_fr"],
@@ -198,10 +185,10 @@ def choropleth(
         layers.append(
             pdk.Layer(
                 "TextLayer",
-                data=labels[["nom", "centroid_lon", "centroid_lat"]].to_dict("records"),
+                data=labels[["name", "lon", "lat"]].to_dict("records"),
                 id="names",
-                get_position=["centroid_lon", "centroid_lat"],
-                get_text="nom",
+                get_position=["lon", "lat"],
+                get_text="name",
                 get_size=12,
                 get_color=[22, 22, 22],
                 background=True,

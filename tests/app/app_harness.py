@@ -8,8 +8,9 @@ import dataclasses
 
 from streamlit.testing.v1 import AppTest
 
-from observatoire.paths import ROOT
-from observatoire.pipeline import Inputs, Results, run
+from example_territory import ROOT, upload_inputs
+from observatoire.pipeline import Results, run
+from observatoire.provenance import demonstration_note
 from observatoire.stats import apply_reliability
 from observatoire.ui.loaders import UPLOAD_KEY, Upload
 
@@ -57,4 +58,11 @@ def with_counts(results: Results, counts: dict[tuple, int], fingerprint: str) ->
 
 def empty_results() -> Results:
     """What pipeline.run returns for a file without any answer (header only)."""
-    return run(Inputs.upload("vide.csv", b"respondent_id,wave\n"))
+    return run(upload_inputs("vide.csv", b"respondent_id,wave\n"))
+
+
+def with_demo(results: Results, demo: bool) -> Results:
+    """`results` as made from demonstration inputs (the example's provenance) or from real ones."""
+    provenance = dict(results.provenance) if demo else {name: "real" for name in results.provenance}
+    assert bool(demonstration_note(provenance)) is demo
+    return dataclasses.replace(results, provenance=provenance)

@@ -4,13 +4,13 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from observatoire.pipeline import Results
-from observatoire.ui.loaders import demo_results
+from observatoire.ui.loaders import territory_results
 
 
 @pytest.fixture(scope="session")
 def demo() -> Results:
     """The demo results from the app's own cache: the pipeline runs once per test process."""
-    return demo_results()
+    return territory_results()
 
 
 @pytest.fixture

@@ -4,9 +4,10 @@ import dataclasses
 import io
 import json
 import math
+import textwrap
 
 import pytest
-from app_harness import TIMEOUT, page_test
+from app_harness import TIMEOUT, page_test, with_demo
 from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
@@ -18,9 +19,8 @@ from observatoire.commitments import (
     status_counts,
     trend_for,
 )
-from observatoire.formatting import DEMO_LABEL
 from observatoire.indicators.progress import STATUSES
-from observatoire.paths import ROOT
+from example_territory import ROOT
 from observatoire.ui.loaders import UPLOAD_KEY, Upload
 
 PAGE = "pages/commitments.py"
@@ -80,7 +80,7 @@ def test_deep_link_shows_trend_and_explained_components(demo):
 
 def test_withheld_value_is_not_shown_in_the_detail(demo):
     values = demo.indicator_values.copy()
-    latest = (values["indicator"] == "INC01") & (values["year"] == 2024) & (values["geo_level"] == "metropole")
+    latest = (values["indicator"] == "INC01") & (values["year"] == 2024) & (values["geo_level"] == "territory")
     values.loc[latest, ["value", "ci_low", "ci_high"]] = math.nan  # withheld: the row keeps its n
     at = _detail(dataclasses.replace(demo, indicator_values=values), "INC01")
     assert not at.exception
@@ -164,30 +164,34 @@ def test_filters_and_counts(demo):
 
 @pytest.mark.parametrize("is_demo, suffix", [(True, "_demonstration"), (False, "")])
 def test_card_downloads_say_demonstration_on_demo_data(demo, downloads, is_demo, suffix):
-    at = _detail(dataclasses.replace(demo, is_demo=is_demo), "INC01")
+    at = _detail(with_demo(demo, is_demo), "INC01")
     assert not at.exception
     assert set(downloads) == {f"INC01{suffix}.{fmt}" for fmt in ("png", "svg", "pdf", "xlsx")}
-    assert (f">{DEMO_LABEL}</text>" in downloads[f"INC01{suffix}.svg"]().decode()) is is_demo
+    assert (">Données de démonstration — synthétiques, ne pas citer" in downloads[f"INC01{suffix}.svg"]().decode()) is is_demo
     book = load_workbook(io.BytesIO(downloads[f"INC01{suffix}.xlsx"]()))
     assert len(book.worksheets) == 3
-    assert all((sheet.oddHeader.center.text == DEMO_LABEL) is is_demo for sheet in book.worksheets)
+    assert all((sheet.oddHeader.center.text == demo.demo_note) is is_demo for sheet in book.worksheets)
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
-    # The page's chart says it too.
-    assert spec["title"].get("subtitle") == DEMO_LABEL if is_demo else isinstance(spec["title"], str)
+    # The page's chart says it too, every word of the provenance note.
+    if is_demo:
+        assert " ".join(spec["title"]["subtitle"]) == demo.demo_note
+    else:
+        assert isinstance(spec["title"], str)
 
 
 def test_overview_download_says_demonstration(demo, downloads):
     assert not page_test(PAGE, demo).exception
     assert demo.is_demo and list(downloads) == ["engagements_demonstration.xlsx"]
     readme = load_workbook(io.BytesIO(downloads["engagements_demonstration.xlsx"]()))["Lisez-moi"]
-    assert readme["A1"].value == DEMO_LABEL
+    assert readme["A1"].value == demo.demo_note
 
 
 @pytest.mark.parametrize("demo_flag", [True, False])
 def test_trend_and_progress_exports_are_labelled_only_on_demo_data(demo, demo_flag):
     row = demo.progress.set_index("id", drop=False).loc["INC01"]
-    series = demo.indicator_values.query("indicator == 'INC01' and geo_level == 'metropole'")
-    title = trend_for(row, series, demo=demo_flag).to_dict()["title"]
-    assert title == ({"text": row["title"], "subtitle": DEMO_LABEL} if demo_flag else row["title"])
-    readme = load_workbook(io.BytesIO(progress_xlsx(demo.progress, demo=demo_flag)))["Lisez-moi"]
-    assert (readme["A1"].value == DEMO_LABEL) is demo_flag
+    series = demo.indicator_values.query("indicator == 'INC01' and geo_level == 'territory'")
+    note = demo.demo_note if demo_flag else ""
+    title = trend_for(row, series, demo=note).to_dict()["title"]
+    assert title == ({"text": row["title"], "subtitle": textwrap.wrap(note, 90)} if demo_flag else row["title"])
+    readme = load_workbook(io.BytesIO(progress_xlsx(demo.progress, demo=note)))["Lisez-moi"]
+    assert (readme["A1"].value == demo.demo_note) is demo_flag

@@ -6,7 +6,7 @@ import streamlit as st
 from app_harness import APP, TIMEOUT, page_test
 from streamlit.testing.v1 import AppTest
 
-from observatoire.paths import DEMO_DIR, ROOT
+from example_territory import DEMO_SURVEY, ROOT
 from observatoire.ui.loaders import CHECKED_KEY, UPLOAD_KEY
 
 PAGE = "pages/data.py"
@@ -32,7 +32,7 @@ def test_bad_file_shows_french_findings_and_is_not_used():
     findings = at.dataframe[0].value
     assert list(findings.columns) == ["Ligne", "Colonne", "Valeur", "Problème", "Que faire"]
     commune = findings[findings["Colonne"] == "commune"].iloc[0]
-    assert commune["Ligne"] == "2" and commune["Valeur"] == "99999" and "33063" in commune["Que faire"]
+    assert commune["Ligne"] == "2" and commune["Valeur"] == "99999" and "33003 pour Ambarès-et-Lagrave" in commune["Que faire"]
     assert any("n'est pas utilisé" in w.value for w in at.warning)
     assert UPLOAD_KEY not in at.session_state and CHECKED_KEY in at.session_state
 
@@ -46,18 +46,21 @@ def test_unreadable_file_gets_a_french_message():
 
 
 def test_valid_file_is_used_by_every_page_of_this_session_only():
-    content = (DEMO_DIR / "survey.csv").read_bytes()
+    content = DEMO_SURVEY.read_bytes()
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     at.switch_page(PAGE).run()
     at.file_uploader[0].set_value(("mon_enquete.csv", content, "text/csv")).run()
     assert not at.exception
     assert at.session_state[UPLOAD_KEY].name == "mon_enquete.csv"
-    assert not any("démonstration" in w.value for w in at.warning)
     at.switch_page("pages/home.py").run()
-    assert "mon_enquete.csv" in at.info[0].value and not at.warning
+    # The user's file is their own survey; the banner still names the territory's other inputs
+    # that are demonstration data.
+    assert "mon_enquete.csv" in at.info[0].value
+    demonstration, real = at.warning[0].value.split("Données réelles")
+    assert "covariables des IRIS" in demonstration and "enquête" not in demonstration and "enquête" in real
     other_session = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
-    assert "Données de démonstration" in other_session.warning[0].value
+    assert "enquête" in other_session.warning[0].value.split("Données réelles")[0]
     at.switch_page(PAGE).run()
-    next(b for b in at.button if "démonstration" in b.label).click().run()
+    next(b for b in at.button if "Revenir aux données du territoire" in b.label).click().run()
     assert UPLOAD_KEY not in at.session_state
-    assert "Données de démonstration" in at.warning[0].value
+    assert "enquête" in at.warning[0].value.split("Données réelles")[0]

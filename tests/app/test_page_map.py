@@ -5,10 +5,10 @@ import io
 import json
 
 import pytest
-from app_harness import page_test
+from app_harness import page_test, with_demo
 from openpyxl import load_workbook
 
-from observatoire.formatting import DEMO_LABEL, fmt_percent
+from observatoire.formatting import fmt_percent
 from observatoire.viz.legend import WITHHELD_COLOUR, hex_to_rgb
 
 PAGE = "pages/map.py"
@@ -106,9 +106,9 @@ def test_map_with_empty_estimates_says_so(demo):
 
 @pytest.mark.parametrize("is_demo, suffix", [(True, "_demonstration"), (False, "")])
 def test_map_downloads_say_demonstration_on_demo_data(demo, downloads, is_demo, suffix):
-    at = page_test(PAGE, dataclasses.replace(demo, is_demo=is_demo))
+    at = page_test(PAGE, with_demo(demo, is_demo))
     assert not at.exception
     stem = f"carte_in_difficulty_commune_{WAVE}{suffix}"
     assert set(downloads) == {f"{stem}.csv", f"{stem}.xlsx"}
     readme = load_workbook(io.BytesIO(downloads[f"{stem}.xlsx"]()))["Lisez-moi"]
-    assert (readme["A1"].value == DEMO_LABEL) is is_demo
+    assert (readme["A1"].value == demo.demo_note) is is_demo

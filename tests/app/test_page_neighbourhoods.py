@@ -5,10 +5,9 @@ import io
 
 import pandas as pd
 import pytest
-from app_harness import page_test
+from app_harness import page_test, with_demo
 from openpyxl import load_workbook
 
-from observatoire.formatting import DEMO_LABEL
 from observatoire.ui.neighbourhoods import display_ranking
 
 PAGE = "pages/neighbourhoods.py"
@@ -80,10 +79,10 @@ def test_neighbourhoods_without_areas_says_so(demo):
 
 @pytest.mark.parametrize("is_demo, suffix", [(True, "_demonstration"), (False, "")])
 def test_neighbourhoods_downloads_say_demonstration_on_demo_data(demo, downloads, is_demo, suffix):
-    at = page_test(PAGE, dataclasses.replace(demo, is_demo=is_demo))
+    at = page_test(PAGE, with_demo(demo, is_demo))
     assert not at.exception
-    stem = f"quartiers_share_metropole{suffix}"
+    stem = f"quartiers_share_territoire{suffix}"
     assert set(downloads) == {f"{stem}.csv", f"{stem}.xlsx"}
     book = load_workbook(io.BytesIO(downloads[f"{stem}.xlsx"]()))
-    assert (book["Lisez-moi"]["A1"].value == DEMO_LABEL) is is_demo
-    assert (book["Quartiers"].oddHeader.center.text == DEMO_LABEL) is is_demo
+    assert (book["Lisez-moi"]["A1"].value == demo.demo_note) is is_demo
+    assert (book["Quartiers"].oddHeader.center.text == demo.demo_note) is is_demo

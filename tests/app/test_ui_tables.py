@@ -11,7 +11,6 @@ from observatoire.formatting import NBSP, WITHHELD
 from observatoire.methodology import disclosure_rules, fmt_setting, settings_table, weighting_table
 from observatoire.readers import read_table
 from observatoire.settings import SETTINGS, resolve
-from observatoire.survey_spec import load_spec
 from observatoire.ui.loaders import indicator_template
 from observatoire.ui.tables import (
     DISPLAY_COLUMNS,
@@ -74,11 +73,10 @@ def test_sample_table_has_a_total_row():
     assert table.loc["Pessac", "Vague 2024"] == "0"
 
 
-def test_survey_template_has_exactly_the_schema_columns(tmp_path):
-    spec = load_spec()
+def test_survey_template_has_exactly_the_schema_columns(tmp_path, spec, geography):
     path = tmp_path / "modele.csv"
     path.write_bytes(survey_template(spec.columns))
-    report = validate_survey(read_table(path), spec)
+    report = validate_survey(read_table(path), spec, geography)
     assert [f.code for f in report.findings] == ["header_only"]
 
 

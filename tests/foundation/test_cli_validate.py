@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from observatoire.cli import main
-from observatoire.paths import DEMO_DIR, ROOT
+from example_territory import DEMO_SURVEY, ROOT
 
 VALID = Path(__file__).parent / "fixtures" / "valid_survey.csv"
 JSON_KEYS = ["code", "file", "row", "column", "value", "message", "hint"]
@@ -29,7 +29,7 @@ def three_faults(path: Path) -> Path:
 
 def test_cp1252_semicolon_copy_of_the_demo_file_is_valid(tmp_path):
     copy = tmp_path / "enquete.csv"
-    pd.read_csv(DEMO_DIR / "survey.csv", dtype=str, keep_default_na=False).to_csv(copy, sep=";", index=False, encoding="cp1252")
+    pd.read_csv(DEMO_SURVEY, dtype=str, keep_default_na=False).to_csv(copy, sep=";", index=False, encoding="cp1252")
     result = cli(str(copy))
     assert result.returncode == 0, result.stdout + result.stderr
     n_rows = len(pd.read_csv(copy, sep=";", usecols=[0]))

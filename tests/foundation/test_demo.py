@@ -5,16 +5,13 @@ import pytest
 from observatoire.cli import main
 from observatoire.demo.areas import AGE_BANDS, COVARIATES, DIPLOMAS, build_areas
 from observatoire.demo.survey import TRUE_IN_DIFFICULTY, WAVES, build_population, generate, margins_tables
-from observatoire.geo import load_communes, load_iris
-from observatoire.paths import DEMO_DIR, SURVEY_DIR
-from observatoire.survey_spec import derive, load_spec
+from example_territory import DEMO_SURVEY, EXAMPLE, example_geography
+from observatoire.survey_spec import derive
+
+DEMO_DIR = DEMO_SURVEY.parent
+SURVEY_DIR = EXAMPLE.survey_description
 
 DEMO_FILES = ("survey.csv", "iris_covariates.csv", "README.md")
-
-
-@pytest.fixture(scope="module")
-def spec():
-    return load_spec()
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +105,7 @@ def test_waves_sizes_and_commune_floor(demo):
 
 
 def test_iris_codes_belong_to_their_commune(demo):
-    commune_of = load_iris().set_index("code_iris")["code_commune"]
+    commune_of = example_geography().iris.set_index("code")["commune"]
     assert (demo["iris"].map(commune_of) == demo["commune"]).all()
 
 
@@ -189,13 +186,13 @@ def test_equipment_and_illectronisme_are_plausible(raked, variable, low, high):
 
 def test_iris_covariates_file(spec):
     table = pd.read_csv(DEMO_DIR / "iris_covariates.csv", dtype={"iris": str, "commune": str})
-    iris = load_iris()
+    iris = example_geography().iris
     assert list(table.columns) == ["iris", "commune", "population", "population_15plus", *COVARIATES]
-    assert table["iris"].tolist() == iris["code_iris"].tolist()
-    assert (table["commune"] == iris["code_commune"]).all()
-    population = load_communes().set_index("code")["population_2021"]
+    assert table["iris"].tolist() == iris["code"].tolist()
+    assert (table["commune"] == iris["commune"]).all()
+    population = example_geography().communes.set_index("code")["population"]
     assert (table.groupby("commune")["population"].sum() == population).all()
-    tiny = iris["typ_iris"].isin(["A", "D"]).to_numpy()
+    tiny = iris["kind"].isin(["A", "D"]).to_numpy()
     assert table.loc[tiny, "population"].between(20, 150).all()
     assert table.loc[~tiny, "population"].min() > 300
     assert table[list(COVARIATES)].apply(lambda c: c.between(0, 1)).all().all()

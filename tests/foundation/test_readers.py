@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from observatoire import readers
 from observatoire.errors import UserError
-from observatoire.paths import DEMO_DIR
+from example_territory import DEMO_SURVEY
 from observatoire.readers import DELIMITERS, WHITESPACE, ReadIssue, decode_text, normalise_label, parse_careful, parse_fast, read_table, sniff_delimiter
 
 ROWS = [["commune", "nom", "weight"], ["33039", "Bègles", "12.5"], ["33281", "Mérignac", ""]]
@@ -216,7 +216,7 @@ def test_csv_round_trip(tmp_path, header, data, delimiter, encoding):
 # --- fast CSV path (pandas/pyarrow) against the careful one (csv module, line-by-line decoding) ---
 
 FIXTURE_TEXT = (Path(__file__).parent / "fixtures" / "valid_survey.csv").read_text(encoding="utf-8")
-DEMO_TEXT = "".join((DEMO_DIR / "survey.csv").read_text(encoding="utf-8").splitlines(keepends=True)[:2001])
+DEMO_TEXT = "".join((DEMO_SURVEY).read_text(encoding="utf-8").splitlines(keepends=True)[:2001])
 
 
 def _resave(text: str, **options) -> str:

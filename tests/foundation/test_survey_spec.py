@@ -4,10 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from example_territory import EXAMPLE, example_geography
 from observatoire.errors import UserError
-from observatoire.geo import load_communes
-from observatoire.paths import SURVEY_DIR
 from observatoire.survey_spec import derive, load_spec
+
+SURVEY_DIR = EXAMPLE.survey_description
 
 CONTRACT_COLUMNS = (
     "respondent_id wave commune iris sex age_band diploma activity household has_smartphone "
@@ -17,11 +18,6 @@ CONTRACT_COLUMNS = (
     "help_sought aware_local_support interested_local_support weight"
 ).split()
 SKILLS = ["skill_information", "skill_communication", "skill_problem_solving", "skill_software", "skill_safety"]
-
-
-@pytest.fixture(scope="module")
-def spec():
-    return load_spec()
 
 
 def test_schema_matches_the_column_contract(spec):
@@ -65,14 +61,14 @@ def test_design_settings(spec):
 
 
 def test_margins_cover_every_category_with_one_grand_total(spec):
-    communes = load_communes()
+    communes = example_geography().communes
     assert set(spec.margins["commune"]) == set(communes["code"])
     assert set(spec.margins[("age_band", "sex")]) == {(a, s) for a in spec.field("age_band").enum for s in ("F", "M")}
     assert set(spec.margins["diploma"]) == set(spec.field("diploma").enum)
     totals = {sum(m.values()) for m in spec.margins.values()}
     assert len(totals) == 1
     # 15+ residents are a share of the (real) 2021 population in every commune.
-    ratio = pd.Series(spec.margins["commune"]) / communes.set_index("code")["population_2021"]
+    ratio = pd.Series(spec.margins["commune"]) / communes.set_index("code")["population"]
     assert ratio.between(0.75, 0.93).all()
 
 

@@ -4,16 +4,14 @@ import pandas as pd
 import pyreadstat
 import pytest
 
+from example_territory import EXAMPLE, example_geography
 from observatoire.readers import read_table
-from observatoire.survey_spec import load_spec
 from observatoire.validation import CATALOGUE, validate_file, validate_survey
 
 VALID = Path(__file__).parent / "fixtures" / "valid_survey.csv"
 
 
-@pytest.fixture(scope="module")
-def spec():
-    return load_spec()
+GEOGRAPHY = example_geography()
 
 
 def base() -> pd.DataFrame:
@@ -31,7 +29,7 @@ def found(report) -> list[tuple]:
 
 
 def test_valid_fixture_passes_with_typed_data(spec):
-    report = validate_survey(read_table(VALID), spec)
+    report = validate_survey(read_table(VALID), spec, GEOGRAPHY)
     assert report.ok and report.findings == ()
     data = report.data
     assert len(data) == 6 and list(data.columns) == list(spec.columns)
@@ -98,7 +96,7 @@ CASES = {
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_one_fixture_per_finding(tmp_path, spec, case):
     mutate, expected = CASES[case]
-    report = validate_survey(read_table(write(mutate(base()), tmp_path / "bad.csv")), spec)
+    report = validate_survey(read_table(write(mutate(base()), tmp_path / "bad.csv")), spec, GEOGRAPHY)
     assert found(report) == expected
     assert not report.ok and report.data is None
     finding = report.findings[0]
@@ -118,7 +116,7 @@ def test_one_fixture_per_finding(tmp_path, spec, case):
 def test_file_level_findings(tmp_path, spec, content, expected):
     path = tmp_path / "bad.csv"
     path.write_bytes(content)
-    report = validate_survey(read_table(path), spec)
+    report = validate_survey(read_table(path), spec, GEOGRAPHY)
     assert found(report) == expected
     if expected[0][2] == "wrong_field_count":
         assert report.findings[0].message == "Cette ligne compte 32 valeurs alors que l'en-tête compte 30 colonnes."
@@ -135,7 +133,7 @@ def test_three_planted_faults_are_all_reported(tmp_path):
     df.loc[0, "commune"] = "33999"
     df.loc[2, "weight"] = "-3"
     df.loc[4, "age_band"] = "30-45"
-    report = validate_file(write(df, tmp_path / "faults.csv", sep=";", encoding="cp1252"))
+    report = validate_file(write(df, tmp_path / "faults.csv", sep=";", encoding="cp1252"), EXAMPLE)
     assert found(report) == [(2, "commune", "unknown_commune"), (4, "weight", "nonpositive_weight"), (6, "age_band", "value_not_in_codebook")]
     assert "3 problèmes" in report.summary_fr()
 
@@ -144,25 +142,25 @@ def test_every_failure_is_collected_not_just_the_first(tmp_path, spec):
     df = base()
     df["sex"] = "?"
     df.loc[1, "weight"] = ""
-    report = validate_survey(read_table(write(df, tmp_path / "many.csv")), spec)
+    report = validate_survey(read_table(write(df, tmp_path / "many.csv")), spec, GEOGRAPHY)
     assert found(report).count((3, "weight", "missing_weight")) == 1
     assert [f.row for f in report.findings if f.code == "value_not_in_codebook"] == [2, 3, 4, 5, 6, 7]
 
 
 def test_messages_are_french_with_values_and_hints(tmp_path, spec):
-    report = validate_survey(read_table(write(_set(4, "sex", "H")(base()), tmp_path / "b.csv")), spec)
+    report = validate_survey(read_table(write(_set(4, "sex", "H")(base()), tmp_path / "b.csv")), spec, GEOGRAPHY)
     line = report.findings[0].line_fr()
     assert line.startswith("Ligne 4, colonne sex : La valeur « H » ne fait pas partie des modalités")
     assert "Que faire : Valeurs attendues : F (Femme), M (Homme)." in line
 
 
 def test_age_column_hint_lists_the_bands(tmp_path, spec):
-    report = validate_survey(read_table(write(_add("age", "47")(base()), tmp_path / "b.csv")), spec)
+    report = validate_survey(read_table(write(_add("age", "47")(base()), tmp_path / "b.csv")), spec, GEOGRAPHY)
     assert "« age_band » (15-29, 30-44, 45-59, 60-74, 75+)" in report.findings[0].hint
 
 
 def test_unexpected_column_suggests_close_name(tmp_path, spec):
-    report = validate_survey(read_table(write(_swap_header("weight", "Weight ")(base()), tmp_path / "b.csv")), spec)
+    report = validate_survey(read_table(write(_swap_header("weight", "Weight ")(base()), tmp_path / "b.csv")), spec, GEOGRAPHY)
     assert found(report) == [(None, "weight", "missing_column"), (1, "Weight", "unexpected_column")]
     assert "« Weight »" in report.findings[0].hint and "« weight »" in report.findings[1].hint
 
@@ -171,7 +169,7 @@ def test_french_decimal_commas_are_numbers(tmp_path, spec):
     df = base()
     df["weight"] = df["weight"].str.replace(".", ",", regex=False)
     df.loc[0, "weight"] = "1 080,5"
-    report = validate_survey(read_table(write(df, tmp_path / "fr.csv", sep=";", encoding="cp1252")), spec)
+    report = validate_survey(read_table(write(df, tmp_path / "fr.csv", sep=";", encoding="cp1252")), spec, GEOGRAPHY)
     assert report.ok
     assert report.data["weight"].tolist()[:2] == [1080.5, 95.25]
 
@@ -182,7 +180,7 @@ def test_spss_file_with_value_labels_validates(tmp_path, spec):
     raw = df.assign(sex=df["sex"].map(codes).astype(float), wave=df["wave"].astype(float), weight=df["weight"].astype(float))
     path = tmp_path / "survey.sav"
     pyreadstat.write_sav(raw, str(path), variable_value_labels={"sex": {1: "Femme", 2: "homme"}})
-    report = validate_file(path)
+    report = validate_file(path, EXAMPLE)
     assert report.ok, found(report)
     assert report.data["sex"].tolist() == df["sex"].tolist()
 
@@ -191,12 +189,12 @@ def test_ten_thousand_rows_validate(tmp_path, spec):
     # Speed is measured by benchmarks/bench_validation.py, not asserted here.
     df = pd.concat([base()] * 1667, ignore_index=True).iloc[:10_000]
     df["respondent_id"] = [f"R{i:05d}" for i in range(len(df))]
-    report = validate_survey(read_table(write(df, tmp_path / "big.csv")), spec)
+    report = validate_survey(read_table(write(df, tmp_path / "big.csv")), spec, GEOGRAPHY)
     assert report.ok and len(report.data) == 10_000
 
 
 def test_validation_does_not_touch_the_file(tmp_path):
     path = write(_set(3, "weight", "0")(base()), tmp_path / "b.csv", sep=";", encoding="cp1252")
     before, mtime = path.read_bytes(), path.stat().st_mtime_ns
-    validate_file(path)
+    validate_file(path, EXAMPLE)
     assert path.read_bytes() == before and path.stat().st_mtime_ns == mtime

@@ -6,7 +6,9 @@ import pandas as pd
 import pytest
 
 from observatoire.indicators.catalog import Catalog, Indicator, load_catalog
-from observatoire.paths import INDICATORS_YAML
+from example_territory import EXAMPLE
+
+INDICATORS_YAML = EXAMPLE.catalog
 
 
 def make_indicator(**overrides) -> Indicator:

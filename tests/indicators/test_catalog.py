@@ -7,7 +7,9 @@ import yaml
 
 from observatoire.errors import UserError
 from observatoire.indicators.catalog import field_docs, load_catalog, parse_catalog
-from observatoire.paths import INDICATORS_YAML
+from example_territory import EXAMPLE
+
+INDICATORS_YAML = EXAMPLE.catalog
 
 
 def test_project_catalog_has_40_unique_indicators_with_2026_targets(project_catalog):

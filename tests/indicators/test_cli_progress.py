@@ -34,9 +34,9 @@ def test_progress_text_table_is_french(capsys):
 def test_progress_on_own_series(tmp_path, capsys):
     values = tmp_path / "mes_valeurs.csv"
     values.write_text("indicator,year,geo_level,geo_code,breakdown,value,ci_low,ci_high,n_unweighted,source,status\n"
-                      "SOB03,2021,metropole,243300316,,5.0,,,,moi,final\n"
-                      "SOB03,2023,metropole,243300316,,5.5,,,,moi,final\n"
-                      "SOB03,2025,metropole,243300316,,6.0,,,,moi,final\n", encoding="utf-8")
+                      "SOB03,2021,territory,243300316,,5.0,,,,moi,final\n"
+                      "SOB03,2023,territory,243300316,,5.5,,,,moi,final\n"
+                      "SOB03,2025,territory,243300316,,6.0,,,,moi,final\n", encoding="utf-8")
     assert main(["progress", "--values", str(values), "--json"]) == 0
     rows = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
     # SOB03: 5.0 (2021) -> 6.0 (2025), target 6.5 in 2026: actual 1.2**0.25 - 1 = 0.0466351,

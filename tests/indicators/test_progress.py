@@ -192,7 +192,7 @@ def test_assess_progress_table_uses_headline_rows_only():
     ind = make_indicator()
     values = pd.DataFrame({
         "indicator": ["TST01"] * 4, "year": [2020, 2024, 2024, 2024],
-        "geo_level": ["metropole", "metropole", "commune", "metropole"],
+        "geo_level": ["territory", "territory", "commune", "territory"],
         "geo_code": ["243300316", "243300316", "33063", "243300316"],
         "breakdown": ["", "", "", "age_band=75+"], "value": [100, 140, 10, 10],
         "ci_low": None, "ci_high": None, "n_unweighted": None, "source": "t", "status": "final"})

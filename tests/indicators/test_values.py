@@ -10,14 +10,13 @@ from observatoire.demo.indicators import YEARS, file_values
 from observatoire.errors import UserError
 from observatoire.indicators.derived import computed_values, estimate_rows
 from observatoire.indicators.values import (
-    DEFAULT_VALUES,
     VALUE_COLUMNS,
     load_values,
     merge_values,
     read_values,
     values_csv,
 )
-from observatoire.paths import INDICATOR_VALUES_DIR
+from example_territory import EXAMPLE
 
 from .conftest import make_indicator
 
@@ -26,7 +25,7 @@ HEADER = ",".join(VALUE_COLUMNS) + "\n"
 
 def test_read_values_semicolon_and_decimal_comma(tmp_path):
     path = tmp_path / "v.csv"
-    path.write_text(HEADER.replace(",", ";") + "INC08;2024;metropole;243300316;;12500,5;;;;bilan;final\n",
+    path.write_text(HEADER.replace(",", ";") + "INC08;2024;territory;243300316;;12500,5;;;;bilan;final\n",
                     encoding="cp1252")
     values = read_values(path)
     assert values.loc[0, "value"] == 12500.5 and values.loc[0, "year"] == 2024
@@ -35,7 +34,7 @@ def test_read_values_semicolon_and_decimal_comma(tmp_path):
 
 def test_read_values_reports_every_problem_with_line_and_column(tmp_path, project_catalog):
     path = tmp_path / "v.csv"
-    path.write_text(HEADER + "INC08,2024,metropole,243300316,,45 %,,,,x,final\n"
+    path.write_text(HEADER + "INC08,2024,territory,243300316,,45 %,,,,x,final\n"
                              "ZZZ01,20x4,region,1,,1,,,,x,définitif\n", encoding="utf-8")
     with pytest.raises(UserError) as err:
         read_values(path, project_catalog)
@@ -48,7 +47,7 @@ def test_read_values_reports_every_problem_with_line_and_column(tmp_path, projec
 
 def test_duplicated_keys_and_missing_columns_are_errors(tmp_path):
     path = tmp_path / "v.csv"
-    row = "INC08,2024,metropole,243300316,,1,,,,x,final\n"
+    row = "INC08,2024,territory,243300316,,1,,,,x,final\n"
     path.write_text(HEADER + row + row, encoding="utf-8")
     with pytest.raises(UserError, match="valeur en double pour INC08 2024"):
         read_values(path)
@@ -66,7 +65,7 @@ def test_merge_later_part_wins_and_keeps_the_rest():
 
 
 def read_values_frame(rows) -> pd.DataFrame:
-    return pd.DataFrame([{"indicator": i, "year": y, "geo_level": "metropole", "geo_code": "243300316",
+    return pd.DataFrame([{"indicator": i, "year": y, "geo_level": "territory", "geo_code": "243300316",
                           "breakdown": "", "value": v, "ci_low": None, "ci_high": None, "n_unweighted": None,
                           "source": "t", "status": "final"} for i, y, v in rows])
 
@@ -78,17 +77,18 @@ def test_estimate_rows_scale_shares_and_skip_withheld_and_other_domains():
         "domain": ["2022 | 75+", "2022 | 15-29", "2024 | 75+"], "estimate": [0.4, 0.1, np.nan],
         "ci_low": [0.35, 0.08, np.nan], "ci_high": [0.45, 0.12, np.nan], "n_unweighted": [300, 800, 8],
         "ci_method": "logit"})
-    rows = estimate_rows(ind, table, "enquête")
+    rows = estimate_rows(ind, table, "enquête", "200000001")
     assert len(rows) == 1
     assert (rows[0]["year"], rows[0]["value"], rows[0]["ci_low"], rows[0]["ci_high"], rows[0]["n_unweighted"]) == (
         2022, 40.0, 35.0, 45.0, 300)
+    assert (rows[0]["geo_level"], rows[0]["geo_code"]) == ("territory", "200000001")
 
 
 def test_committed_demo_values_are_up_to_date(project_catalog):
-    """data/indicators/values.csv = file series + inventory computations (+ survey rows)."""
-    committed = load_values(DEFAULT_VALUES, project_catalog)
-    rebuilt = merge_values(file_values(project_catalog),
-                           computed_values(project_catalog, INDICATOR_VALUES_DIR / "demo", list(YEARS)))
+    """The example's values file = file series + inventory computations (+ survey rows)."""
+    committed = load_values(EXAMPLE.values, project_catalog)
+    rebuilt = merge_values(file_values(project_catalog, EXAMPLE.code),
+                           computed_values(project_catalog, EXAMPLE.inventories, list(YEARS), EXAMPLE.code))
     survey_ids = {i.id for i in project_catalog.indicators if i.source.type == "survey"}
     assert values_csv(committed[~committed["indicator"].isin(survey_ids)]) == values_csv(rebuilt)
     survey = committed[committed["indicator"].isin(survey_ids)]
@@ -99,5 +99,6 @@ def test_committed_demo_values_are_up_to_date(project_catalog):
 
 
 def test_file_values_are_seeded(project_catalog):
-    assert values_csv(file_values(project_catalog, seed=7)) == values_csv(file_values(project_catalog, seed=7))
-    assert values_csv(file_values(project_catalog, seed=7)) != values_csv(file_values(project_catalog, seed=8))
+    code = EXAMPLE.code
+    assert values_csv(file_values(project_catalog, code, seed=7)) == values_csv(file_values(project_catalog, code, seed=7))
+    assert values_csv(file_values(project_catalog, code, seed=7)) != values_csv(file_values(project_catalog, code, seed=8))

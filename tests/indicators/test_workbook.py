@@ -24,7 +24,7 @@ CATALOG = make_catalog(
 
 
 def _row(indicator, year, value, status="final", **extra) -> dict:
-    row = {"indicator": indicator, "year": year, "geo_level": "metropole", "geo_code": "243300316", "breakdown": "",
+    row = {"indicator": indicator, "year": year, "geo_level": "territory", "geo_code": "243300316", "breakdown": "",
            "value": value, "ci_low": None, "ci_high": None, "n_unweighted": None, "source": "test", "status": status}
     row.update(extra)
     return row
@@ -76,7 +76,7 @@ def test_template_content(files):
 def test_round_trip_gives_identical_values(files):
     filled = _fill(files["template"], files["dir"] / "rempli.xlsx", [
         ["TST01", 2023, None, None, None, 47.25, None, None, None, "bilan 2023", "provisoire"],
-        ["TST02", 2023, "metropole", "243300316", None, 1, None, None, None, "délibération", "définitive"],
+        ["TST02", 2023, "territory", "243300316", None, 1, None, None, None, "délibération", "définitive"],
         ["TST01", 2023, "commune", 33063, None, "12,5", 10, 15, 120, "bilan 2023", "définitive"],
     ])
     assert _import(files, filled, "--yes") == 0
@@ -172,7 +172,7 @@ BAD_CASES = [
 def test_bad_workbook_messages(files, edits, message):
     path = _fill(files["template"], files["dir"] / "faux.xlsx", [], edits)
     with pytest.raises(UserError) as err:
-        read_workbook(path, CATALOG)
+        read_workbook(path, CATALOG, "243300316")
     assert message in err.value.message
 
 
@@ -185,7 +185,7 @@ def test_percent_formatted_cell_and_binary_value(files):
     path = files["dir"] / "faux.xlsx"
     wb.save(path)
     with pytest.raises(UserError) as err:
-        read_workbook(path, CATALOG)
+        read_workbook(path, CATALOG, "243300316")
     assert "cellule F2 : cellule au format pourcentage" in err.value.message
     assert "cellule F4 : « 2 » : indicateur oui/non" in err.value.message
     assert "2 problème(s)" in err.value.message
@@ -201,7 +201,7 @@ def test_unreadable_or_wrong_workbook(files, capsys):
     other = files["dir"] / "autre.xlsx"
     wb.save(other)
     with pytest.raises(UserError, match="feuille « Valeurs » absente"):
-        read_workbook(other, CATALOG)
+        read_workbook(other, CATALOG, "243300316")
 
 
 def test_template_refuses_to_overwrite(files, capsys):

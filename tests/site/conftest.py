@@ -15,7 +15,7 @@ from observatoire import pipeline, targeting
 from observatoire.settings import resolve
 from observatoire.site.builder import build_site, render_site
 from observatoire.site.data import SiteConfig, SiteData, from_results
-from observatoire.survey_spec import load_spec
+from example_territory import EXAMPLE, example_geography, example_inputs, example_spec
 
 # The browser harness of tests/browser (Chromium, axe-core) is shared, not copied.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
@@ -91,7 +91,7 @@ def neighbourhood_rows() -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def hand_data() -> SiteData:
-    spec = load_spec()
+    spec = example_spec()
     estimates = estimate_rows(spec.derived)
     latest = estimates[(estimates["domain_type"] == "overall") & (estimates["wave"] == max(WAVES))]
     weighting = pd.DataFrame([{"wave": w, "n": 5000, "min": 20.0, "max": 400.0, "max_min_ratio": 20.0, "kish_deff": 1.3,
@@ -100,8 +100,8 @@ def hand_data() -> SiteData:
     return SiteData(
         estimates=estimates, headline=latest[latest["variable"].isin(pipeline.HEADLINE)].reset_index(drop=True),
         progress=progress_rows(), themes={"inclusion": "Inclusion et accès aux droits", "sobriete": "Sobriété"},
-        targeting=neighbourhood_rows(), weighting=weighting, settings=resolve(), spec=spec, is_demo=True,
-        source="hand.csv",
+        targeting=neighbourhood_rows(), weighting=weighting, settings=resolve(), spec=spec, territory=EXAMPLE,
+        geography=example_geography(), provenance=dict(EXAMPLE.provenance), source="hand.csv",
     )
 
 
@@ -114,6 +114,6 @@ def hand_site(hand_data):
 def demo_site_dir(tmp_path_factory) -> Path:
     """The site of the demo Results, written to disk (end-to-end: pipeline -> site)."""
     out = tmp_path_factory.mktemp("site")
-    results = pipeline.run(pipeline.Inputs.demo())
-    build_site(from_results(results), SiteConfig(built=BUILT), out)
+    results = pipeline.run(example_inputs())
+    build_site(from_results(results), SiteConfig.for_territory(EXAMPLE, built=BUILT), out)
     return out

@@ -25,7 +25,7 @@ def test_site_command_builds_and_prints_the_size_table(tmp_path, capsys):
 
 def test_missing_or_invalid_survey_file_is_a_user_error(tmp_path, capsys):
     assert main(["site", "--out", str(tmp_path / "a"), "--data", str(tmp_path / "absent.csv")]) == 2
-    assert "Fichier introuvable" in capsys.readouterr().err
+    assert "introuvable" in capsys.readouterr().err
     bad = tmp_path / "bad.csv"
     bad.write_text("respondent_id,wave\nx,2024\n", encoding="utf-8")
     assert main(["site", "--out", str(tmp_path / "b"), "--data", str(bad)]) == 2

@@ -83,7 +83,7 @@ def test_progress_json_is_strict_json_with_every_commitment(hand_files, hand_dat
 
 def test_readme_gives_licence_source_date_and_columns(hand_files):
     readme = hand_files["donnees/LISEZMOI.txt"].content.decode("utf-8")
-    assert "Licence Ouverte" in readme and "2026-11-23" in readme and "DÉMONSTRATION" in readme
+    assert "Licence Ouverte" in readme and "2026-11-23" in readme and "Données de démonstration" in readme
     for column in ESTIMATE_FILE_COLUMNS:
         assert f"- {column} : " in readme and f"- {column} : \n" not in readme
     for name in ("estimations.csv", "quartiers.csv", "engagements.json"):

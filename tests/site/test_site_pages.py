@@ -202,7 +202,8 @@ def test_home_shows_headline_figures_with_ci_and_n_and_the_demo_banner(hand_site
     assert home.count('<span class="figure">') == len(hand_data.headline) == 3
     assert home.count("IC à 95 %") == 3 and home.count("répondants") >= 3
     assert "Données de démonstration" in home
-    real = render_site(dataclasses.replace(hand_data, is_demo=False), SiteConfig(built=BUILT))
+    all_real = {name: "real" for name in hand_data.provenance}
+    real = render_site(dataclasses.replace(hand_data, provenance=all_real), SiteConfig(built=BUILT))
     assert all("Données de démonstration" not in markup for markup in real.pages.values())
 
 

@@ -6,23 +6,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from observatoire.pipeline import Inputs, run
+from example_territory import EXAMPLE, example_inputs
+from observatoire.pipeline import run
 from observatoire.targeting import area_estimates, load_covariates
 
 
 @pytest.fixture(scope="session")
 def demo_results():
-    return run(Inputs.demo())
+    return run(example_inputs())
 
 
 @pytest.fixture(scope="session")
 def demo_covariates():
-    return load_covariates()
+    return load_covariates(EXAMPLE.covariates)
 
 
 @pytest.fixture(scope="session")
 def demo_areas(demo_results, demo_covariates):
-    return area_estimates(demo_results.design, demo_covariates, max(demo_results.waves))
+    return area_estimates(demo_results.design, demo_covariates, demo_results.geography, max(demo_results.waves))
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,6 @@ from openpyxl import load_workbook
 
 from observatoire.cli import main
 from observatoire.commands import quartiers
-from observatoire.formatting import DEMO_LABEL
 from observatoire.targeting import LIST_COLUMNS
 
 JSON_KEYS = [*LIST_COLUMNS, "flags"]
@@ -20,7 +19,7 @@ JSON_KEYS = [*LIST_COLUMNS, "flags"]
 @pytest.fixture(autouse=True)
 def demo_run_once(monkeypatch, demo_results):
     """The command reads the demo survey through the pipeline: reuse the session's run."""
-    monkeypatch.setattr(quartiers, "run_pipeline", lambda inputs: demo_results)
+    monkeypatch.setattr(quartiers, "results_of", lambda args, survey=None: demo_results)
 
 
 def test_json_output_has_stable_keys(capsys):
@@ -49,13 +48,14 @@ def test_out_exports_the_full_list(tmp_path, capsys, suffix):
     out = tmp_path / f"quartiers{suffix}"
     assert main(["quartiers", "--top", "4", "--by", "index", "--out", str(out)]) == 0
     last_line = capsys.readouterr().out.splitlines()[-1]
-    assert "exportée" in last_line and DEMO_LABEL in last_line  # the demo list says so
+    assert "exportée" in last_line and "Données de démonstration" in last_line  # the demo list says so
     if suffix == ".csv":
         table = pd.read_csv(out, sep=";", decimal=",", encoding="utf-8-sig", dtype={"iris": str})
     else:
         table = pd.DataFrame(load_workbook(io.BytesIO(out.read_bytes()))["Quartiers"].values)
         table = table.iloc[1:].set_axis(list(LIST_COLUMNS), axis=1)
-        assert DEMO_LABEL in str(load_workbook(io.BytesIO(out.read_bytes())).worksheets[0]["A1"].value)
+        readme = str(load_workbook(io.BytesIO(out.read_bytes())).worksheets[0]["A1"].value)
+        assert "Données de démonstration" in readme and "covariables des IRIS" in readme
     assert len(table) == 277
     assert table["p_top_k"].astype(float).sum() == pytest.approx(4, abs=0.01)
 

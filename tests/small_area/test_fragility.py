@@ -83,6 +83,6 @@ def test_demo_index_by_iris_and_commune(demo_areas, demo_results, demo_covariate
 
     areas = demo_areas.areas
     assert areas["fragility_index"].between(1, 10).all()
-    communes = commune_estimates(demo_results.design, demo_covariates, max(demo_results.waves))
+    communes = commune_estimates(demo_results.design, demo_covariates, demo_results.geography, max(demo_results.waves))
     assert len(communes) == 28 and communes["fragility_index"].between(1, 10).all()
     assert {"commune", "commune_name", "estimate", "ci_low", "ci_high", "share_in_difficulty_decile"} <= set(communes)

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from observatoire.errors import UserError
-from observatoire.formatting import DEMO_LABEL
 from observatoire.targeting import (
     LIST_COLUMNS,
     MODEL_COVARIATES,
@@ -130,12 +129,13 @@ def test_xlsx_export(demo_areas):
     assert sheet.max_row == 8
     notes = " ".join(str(c.value) for c in book["Lisez-moi"]["A"] if c.value)
     assert "nombre estimé" in notes and "p_top_k" in notes
-    assert DEMO_LABEL not in notes and not sheet.oddHeader.center.text
+    assert "démonstration" not in notes and not sheet.oddHeader.center.text
 
 
-def test_xlsx_export_of_demo_data_says_so(demo_areas):
-    book = load_workbook(io.BytesIO(list_xlsx(rank_areas(demo_areas.areas, "share", top=3, n_draws=50), demo=True)))
-    assert book["Lisez-moi"]["A1"].value == DEMO_LABEL and book["Quartiers"].oddHeader.center.text == DEMO_LABEL
+def test_xlsx_export_of_demo_data_says_so(demo_areas, demo_results):
+    note = demo_results.demo_note
+    book = load_workbook(io.BytesIO(list_xlsx(rank_areas(demo_areas.areas, "share", top=3, n_draws=50), demo=note)))
+    assert book["Lisez-moi"]["A1"].value == note and book["Quartiers"].oddHeader.center.text == note
     assert [c.value for c in book["Quartiers"][1]] == list(LIST_COLUMNS)
 
 
@@ -188,7 +188,7 @@ def test_missing_covariate_in_real_file_names_iris_and_column(demo_results, demo
     covariates = demo_covariates.copy()
     covariates.loc["330630101", "poverty_rate"] = np.nan
     with pytest.raises(UserError) as err:
-        area_estimates(demo_results.design, covariates, 2024)
+        area_estimates(demo_results.design, covariates, demo_results.geography, 2024)
     assert "poverty_rate" in err.value.message and "330630101" in err.value.message
 
 

@@ -4,20 +4,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from observatoire.paths import DEMO_DIR
+from example_territory import DEMO_SURVEY
 from observatoire.stats import calibrate, design_from_spec, estimate, rake
 from observatoire.stats.calibration import build_terms
-from observatoire.survey_spec import derive, load_spec
-
-
-@pytest.fixture(scope="module")
-def spec():
-    return load_spec()
+from observatoire.survey_spec import derive
 
 
 @pytest.fixture(scope="module")
 def sample(spec):
-    frame = pd.read_csv(DEMO_DIR / "survey.csv", dtype={"commune": str, "iris": str})
+    frame = pd.read_csv(DEMO_SURVEY, dtype={"commune": str, "iris": str})
     return derive(frame, spec)
 
 

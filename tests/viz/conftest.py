@@ -5,20 +5,19 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from observatoire.geo import load_communes
-from observatoire.viz import maps
+from example_territory import example_geography
 
 ESTIMATE_COLUMNS = ["domain", "estimate", "ci_low", "ci_high", "n_unweighted", "flag"]
 
 
 @pytest.fixture(scope="session")
 def communes() -> pd.DataFrame:
-    return load_communes()
+    return example_geography().communes
 
 
 @pytest.fixture(scope="session")
 def commune_geometry() -> dict:
-    return maps.load_geometry("commune")
+    return example_geography().commune_shapes
 
 
 @pytest.fixture()

@@ -3,6 +3,7 @@ import math
 
 import pytest
 
+from example_territory import example_geography
 from observatoire.viz import maps
 from observatoire.viz.legend import FRAGILE_OUTLINE, WITHHELD_COLOUR, hex_to_rgb
 
@@ -53,7 +54,7 @@ def test_text_layer_handles_accents_and_tooltip_is_french(figures, commune_geome
     deck = maps.choropleth(figures, commune_geometry, labels=communes)
     names = next(layer for layer in json.loads(deck.to_json())["layers"] if layer["id"] == "names")
     assert names["characterSet"] == "auto"
-    assert "Mérignac" in {row["nom"] for row in names["data"]}
+    assert "Mérignac" in {row["name"] for row in names["data"]}
     html = deck._tooltip["html"]
     for word in ("Estimation", "IC à 95 %", "Effectif (n)", "Fiabilité", "{interval_fr}", "{n_fr}"):
         assert word in html
@@ -65,10 +66,10 @@ def test_view_fits_the_territory(figures, commune_geometry):
 
 
 def test_iris_level_maps_all_277_areas(commune_estimates):
-    geometry = maps.load_geometry("iris")
+    geometry = example_geography().iris_shapes
     figures = maps.area_figures(commune_estimates.iloc[0:0], geometry, "iris")
     assert len(figures) == 277 and set(figures["flag"]) == {"missing"}
-    deck = json.loads(maps.choropleth(figures, geometry, borders=maps.load_geometry("commune")).to_json())
+    deck = json.loads(maps.choropleth(figures, geometry, borders=example_geography().commune_shapes).to_json())
     assert len(deck["layers"][0]["data"]["features"]) == 277
     borders = next(layer for layer in deck["layers"] if layer["id"] == "borders")
     assert len(borders["data"]) >= 28  # one ring per commune polygon

@@ -1,0 +1,29 @@
+"""What the published figures rest on: which of the territory's inputs are demonstration data.
+
+One sentence, generated from the provenance the territory declares (observatoire.yaml) and the
+survey actually used, shown by the app banner, every site page, the open-data readme, export
+readme sheets and charts. It is empty when every input is real: real data need no warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from observatoire.territory import INPUTS
+
+DEMONSTRATION = "demonstration"
+
+
+def demonstration_inputs(provenance: Mapping[str, str]) -> list[str]:
+    return [name for name in INPUTS if provenance.get(name) == DEMONSTRATION]
+
+
+def demonstration_note(provenance: Mapping[str, str]) -> str:
+    """« Données de démonstration — synthétiques, ne pas citer : enquête, … Données réelles : … »,
+    or "" when no input is demonstration."""
+    demo = demonstration_inputs(provenance)
+    if not demo:
+        return ""
+    real = [INPUTS[name] for name in INPUTS if name in provenance and name not in demo]
+    text = "Données de démonstration — synthétiques, ne pas citer : " + ", ".join(INPUTS[n] for n in demo) + "."
+    return text + (" Données réelles : " + ", ".join(real) + "." if real else "")
