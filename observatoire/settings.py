@@ -100,11 +100,15 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "lonely_psu",
             "fail",
-            "Strate ne contenant qu'une seule unité primaire (« lonely PSU ») : fail = erreur "
-            "(défaut de R), adjust = la strate apporte le carré du total de son unité, non centré "
-            "(comme survey 4.1.1), remove / certainty = la strate ne contribue pas à la variance "
-            "(options(survey.lonely.psu) de R).",
-            ("fail", "adjust", "remove", "certainty"),
+            "Strate ne contenant qu'une seule unité primaire tirée (« lonely PSU »), comme "
+            "options(survey.lonely.psu) du paquet R survey 4.5 : fail = erreur (défaut de R) ; "
+            "adjust = la strate apporte l'écart entre le total de son unité et le total moyen "
+            "par unité primaire de tout l'échantillon (R ≥ 4.3 ; survey 4.1.1 prenait l'écart à "
+            "zéro) ; average = la strate reçoit la variance moyenne des autres strates ; "
+            "remove / certainty = la strate ne contribue pas à la variance. Une strate dont la "
+            "colonne fpc indique une population d'une seule unité est exhaustive : sans variance, "
+            "quel que soit ce réglage.",
+            ("fail", "adjust", "average", "remove", "certainty"),
         ),
         Setting(
             "raking_epsilon",
