@@ -111,6 +111,28 @@ SETTINGS: dict[str, Setting] = {
             ("fail", "adjust", "average", "remove", "certainty"),
         ),
         Setting(
+            "small_area_tolerance",
+            1e-10,
+            "Modèle de Fay–Herriot (petits domaines) : précision relative visée pour la variance "
+            "du modèle σ²_u. Le REML ajusté (AMRL, Li et Lahiri 2010) la cherche par la méthode "
+            "de Brent sur la dérivée de sa vraisemblance ; REML et ML s'arrêtent, comme R sae, "
+            "quand σ²_u change de moins de cette fraction (1e-4 = valeur par défaut de sae, "
+            "dont on retrouve alors les itérations). Les estimations publiées ne dépendent pas "
+            "de ce réglage au-delà de cette précision.",
+        ),
+        Setting(
+            "small_area_amrl_mse",
+            "prasad_rao",
+            "Erreur quadratique moyenne (EQM) des estimations par IRIS avec le REML ajusté (AMRL) : "
+            "prasad_rao = g1 + g2 + 2 g3 (Prasad et Rao), li_lahiri = la même moins la correction "
+            "du biais de σ²_u de Li et Lahiri (2010), comme le paquet R emdi. Quand σ²_u est "
+            "petite devant les variances d'échantillonnage (une vingtaine de répondants par IRIS), "
+            "cette correction retire environ un cinquième de l'EQM et les intervalles à 95 % couvrent "
+            "trop peu (étude benchmarks/small_area_study.py) ; une EQM li_lahiri négative ou nulle "
+            "est remplacée par celle de Prasad et Rao.",
+            ("prasad_rao", "li_lahiri"),
+        ),
+        Setting(
             "raking_epsilon",
             1e-10,
             "Tolérance de convergence du calage : écart relatif maximal |total calé − marge| / "
