@@ -100,11 +100,37 @@ SETTINGS: dict[str, Setting] = {
         Setting(
             "lonely_psu",
             "fail",
-            "Strate ne contenant qu'une seule unité primaire (« lonely PSU ») : fail = erreur "
-            "(défaut de R), adjust = la strate apporte le carré du total de son unité, non centré "
-            "(comme survey 4.1.1), remove / certainty = la strate ne contribue pas à la variance "
-            "(options(survey.lonely.psu) de R).",
-            ("fail", "adjust", "remove", "certainty"),
+            "Strate ne contenant qu'une seule unité primaire tirée (« lonely PSU »), comme "
+            "options(survey.lonely.psu) du paquet R survey 4.5 : fail = erreur (défaut de R) ; "
+            "adjust = la strate apporte l'écart entre le total de son unité et le total moyen "
+            "par unité primaire de tout l'échantillon (R ≥ 4.3 ; survey 4.1.1 prenait l'écart à "
+            "zéro) ; average = la strate reçoit la variance moyenne des autres strates ; "
+            "remove / certainty = la strate ne contribue pas à la variance. Une strate dont la "
+            "colonne fpc indique une population d'une seule unité est exhaustive : sans variance, "
+            "quel que soit ce réglage.",
+            ("fail", "adjust", "average", "remove", "certainty"),
+        ),
+        Setting(
+            "small_area_tolerance",
+            1e-10,
+            "Modèle de Fay–Herriot (petits domaines) : précision relative visée pour la variance "
+            "du modèle σ²_u. Le REML ajusté (AMRL, Li et Lahiri 2010) la cherche par la méthode "
+            "de Brent sur la dérivée de sa vraisemblance ; REML et ML s'arrêtent, comme R sae, "
+            "quand σ²_u change de moins de cette fraction (1e-4 = valeur par défaut de sae, "
+            "dont on retrouve alors les itérations). Les estimations publiées ne dépendent pas "
+            "de ce réglage au-delà de cette précision.",
+        ),
+        Setting(
+            "small_area_amrl_mse",
+            "prasad_rao",
+            "Erreur quadratique moyenne (EQM) des estimations par IRIS avec le REML ajusté (AMRL) : "
+            "prasad_rao = g1 + g2 + 2 g3 (Prasad et Rao), li_lahiri = la même moins la correction "
+            "du biais de σ²_u de Li et Lahiri (2010), comme le paquet R emdi. Quand σ²_u est "
+            "petite devant les variances d'échantillonnage (une vingtaine de répondants par IRIS), "
+            "cette correction retire environ un cinquième de l'EQM et les intervalles à 95 % couvrent "
+            "trop peu (étude benchmarks/small_area_study.py) ; une EQM li_lahiri négative ou nulle "
+            "est remplacée par celle de Prasad et Rao.",
+            ("prasad_rao", "li_lahiri"),
         ),
         Setting(
             "raking_epsilon",

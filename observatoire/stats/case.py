@@ -1,6 +1,8 @@
 """Reference cases: a folder with case.json + data.csv, answered in expected.json's format.
 
 case.json (see tests/stats/reference_cases/README.md):
+  data:        optional, the data file relative to the folder (default data.csv), so that
+               cases on the same data share one copy
   design:      {"weights", "strata", "cluster", "fpc", optional "lonely_psu"}
   calibration: null or {"method": "raking"|"linear"|null, "margins": [{"variable": name or
                [names], "totals": {category: total}}] (crossed categories joined by ":"),
@@ -38,7 +40,8 @@ def load_case(path: str | Path) -> tuple[dict, pd.DataFrame]:
     file = case_file(path)
     try:
         case = json.loads(file.read_text(encoding="utf-8"))
-        data = pd.read_csv(file.parent / "data.csv", keep_default_na=False, na_values=[""])
+        data_file = file.parent / (case.get("data", "data.csv") if isinstance(case, dict) else "data.csv")
+        data = pd.read_csv(data_file, keep_default_na=False, na_values=[""])
     except (OSError, ValueError) as err:
         raise UserError(
             f"Cas de référence illisible : {file} ({err}).",

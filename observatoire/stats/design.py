@@ -113,6 +113,13 @@ class Design:
         shape = (len(self.strata_labels), units)
         return sparse.csr_matrix((np.ones(units), (self.unit_stratum, np.arange(units))), shape=shape)
 
+    @cached_property
+    def lonely_strata(self) -> np.ndarray:
+        """Strata with a single sampled PSU that was not taken with certainty (population of
+        more than one PSU): R's singletons, handled by `lonely_psu` in variance.py. A one-PSU
+        stratum whose fpc says its population is that PSU has no variance and is not lonely."""
+        return (self.n_psu == 1) & (self.fpc_population > 1)
+
     def stratum_scale(self) -> np.ndarray:
         """(1 - f_h) n_h / (n_h - 1) per stratum; 0 for a lonely PSU (handled in variance.py)."""
         n_h = self.n_psu.astype(float)
@@ -122,14 +129,20 @@ class Design:
             return np.where(n_h > 1, one_minus_f * n_h / (n_h - 1), 0.0)
 
     def check_lonely_psu(self) -> None:
-        lonely = np.flatnonzero(self.n_psu == 1)
+        lonely = np.flatnonzero(self.lonely_strata)
         if len(lonely) and self.lonely_psu == "fail":
             names = ", ".join(str(self.strata_labels[h]) for h in lonely[:5])
             raise UserError(
                 f"Strate(s) avec une seule unité primaire : {names}. La variance n'y est pas définie "
                 "(R s'arrête aussi : « Stratum has only one PSU », option survey.lonely.psu = 'fail').",
                 "Regroupez ces strates avec une strate voisine, ou choisissez le réglage lonely_psu "
-                "= adjust (variance approchée, comme R) ou certainty (strate exhaustive).",
+                "= adjust ou average (variance approchée, comme R) ou certainty (strate exhaustive).",
+            )
+        if len(lonely) and len(lonely) == len(self.strata_labels) and self.lonely_psu == "average":
+            raise UserError(
+                "Toutes les strates n'ont qu'une seule unité primaire : le réglage lonely_psu = average "
+                "n'a aucune autre strate dont reprendre la variance moyenne (R donne NaN).",
+                "Choisissez lonely_psu = adjust, ou regroupez des strates.",
             )
 
     # --- new designs --------------------------------------------------------------------------
@@ -265,24 +278,55 @@ def _assemble(data, weights, strata, labels, cluster_key, lonely, clustered, wav
 
 
 def _fpc_per_stratum(column: pd.Series, design: Design) -> np.ndarray:
-    """R's fpc: population size (number of PSUs) per stratum, or a sampling fraction if <= 1."""
+    """Population size (number of PSUs) per stratum from an fpc column, by R's `as.fpc` rules:
+    all values >= 1 with some > 1 are population sizes (a 1 is then a one-PSU population: that
+    stratum is taken with certainty); all values <= 1 are sampling fractions (population =
+    sampled PSUs / fraction, 0 = infinite population); a mix of < 1 and > 1, or 1 everywhere
+    (R: « Must have all fpc>=1 or all fpc<=1 »), is refused."""
+    name = column.name
     values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
-    if not np.isfinite(values).all() or (values <= 0).any():
-        raise UserError(f"Correction de population finie (« {column.name} ») manquante ou ≤ 0.", "")
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise UserError(
+            f"Correction de population finie (colonne « {name} ») manquante, non numérique ou négative : "
+            f"{int(bad.sum())} ligne(s), première à la ligne {first + 1} (« {column.iloc[first]} »).",
+            "Indiquez pour chaque répondant la taille de la population de sa strate (en unités primaires) "
+            "ou le taux de sondage de sa strate (entre 0 et 1).",
+        )
     h = design.strata
     low = np.full(len(design.strata_labels), np.inf)
     high = np.full(len(design.strata_labels), -np.inf)
     np.minimum.at(low, h, values)
     np.maximum.at(high, h, values)
-    if not np.allclose(low, high, rtol=1e-12, atol=0):
-        raise UserError(f"La colonne « {column.name} » (fpc) varie à l'intérieur d'une strate.", "")
-    fraction = high <= 1
-    if fraction.any() and not fraction.all():
+    varies = ~np.isclose(low, high, rtol=1e-12, atol=0)
+    if varies.any():
         raise UserError(
-            f"La colonne « {column.name} » (fpc) mélange des taux de sondage (≤ 1) et des tailles de population.",
-            "",
+            f"La colonne « {name} » (fpc) varie à l'intérieur de la strate « {design.strata_labels[np.argmax(varies)]} ».",
+            "La taille de population (ou le taux de sondage) est une valeur par strate : la même pour tous ses répondants.",
         )
-    population = np.where(fraction, design.n_psu / high, high)
-    if (population < design.n_psu - 1e-9).any():
-        raise UserError(f"La colonne fpc « {column.name} » est inférieure au nombre d'unités tirées.", "")
+    sizes = bool((values > 1).any())
+    if sizes and (values < 1).any():
+        raise UserError(
+            f"La colonne « {name} » (fpc) mélange des taux de sondage (< 1) et des tailles de population (> 1).",
+            "Donnez partout des tailles de population (une strate exhaustive d'une seule unité vaut alors 1) "
+            "ou partout des taux de sondage (≤ 1). R refuse aussi ce mélange.",
+        )
+    if not sizes and (values == 1).all():
+        raise UserError(
+            f"La colonne « {name} » (fpc) vaut 1 partout : taux de sondage de 100 % ou population d'une "
+            "seule unité, toutes les variances seraient nulles (R refuse aussi cette colonne).",
+            "Indiquez les tailles de population des strates ou leurs taux de sondage.",
+        )
+    with np.errstate(divide="ignore"):
+        population = high if sizes else np.where(high > 0, design.n_psu / high, np.inf)
+    short = population < design.n_psu - 1e-9
+    if short.any():
+        stratum = int(np.argmax(short))
+        raise UserError(
+            f"La colonne fpc « {name} » implique un taux de sondage de plus de 100 % dans la strate "
+            f"« {design.strata_labels[stratum]} » ({design.n_psu[stratum]} unités tirées pour une "
+            f"population de {population[stratum]:g}).",
+            "La taille de population d'une strate ne peut être inférieure au nombre d'unités primaires tirées.",
+        )
     return population

@@ -16,6 +16,8 @@ couplings between steps) is computed once per design; what depends on Z is a few
 With-replacement first stage, times (1 - f_h) when an fpc is given:
 
     var = sum_h (1 - f_h) n_h / (n_h - 1) sum_{psu in h} (T_psu - mean_h T)^2
+
+Strata with a single PSU follow R survey 4.5's `lonely.psu` options (see `_lonely_psu`).
 """
 
 from __future__ import annotations
@@ -162,7 +164,6 @@ def linearised_variance(design: Design, inf: Influence) -> np.ndarray:
     else:
         squares = np.bincount(inf.cols, unit_scale[inf.rows] * np.square(inf.values), inf.m)
         stratum_totals = inf.grouped(design.strata[inf.rows], np.ones(len(inf.rows)), h)
-    coefs = None
     if design.calibrations:
         parts = calibration_parts(design)
         steps = design.calibrations
@@ -177,9 +178,7 @@ def linearised_variance(design: Design, inf: Influence) -> np.ndarray:
         stratum_totals -= product(parts.stratum_totals, coefs)
     n_h = np.maximum(design.n_psu, 1)
     variance = squares - np.einsum("h,hd->d", scale / n_h, np.square(stratum_totals))
-    if design.lonely_psu == "adjust":
-        variance += _lonely_adjustment(design, inf, coefs)
-    return np.maximum(variance, 0.0)
+    return np.maximum(_lonely_psu(design, variance, stratum_totals), 0.0)
 
 
 def _coefficients(parts: CalibrationParts, rhs: list[np.ndarray]) -> np.ndarray:
@@ -192,21 +191,23 @@ def _coefficients(parts: CalibrationParts, rhs: list[np.ndarray]) -> np.ndarray:
     return np.vstack(coefs)
 
 
-def _lonely_adjustment(design: Design, inf: Influence, coefs) -> np.ndarray:
-    """survey 4.1.1's lonely.psu = "adjust": a single-PSU stratum adds f_h T_psu^2, its PSU total
-    left uncentred (influence values of means are already centred overall)."""
-    units = design.psu if design.clustered else np.arange(design.n)
-    lonely = np.flatnonzero(design.n_psu[design.unit_stratum] == 1)
-    if len(lonely) == 0:
-        return np.zeros(inf.m)
-    position = np.full(len(design.unit_stratum), -1)
-    position[lonely] = np.arange(len(lonely))
-    slot = position[units[inf.rows]]
-    hit = slot >= 0
-    totals = np.zeros((len(lonely), inf.m))
-    np.add.at(totals, (slot[hit], inf.cols[hit]), inf.values[hit])
-    if coefs is not None:
-        totals -= product(psu_totals(design)[lonely].toarray(), coefs)
-    fpc = design.fpc_population[design.unit_stratum[lonely]]
-    f = np.where(np.isfinite(fpc), 1 - 1 / np.where(np.isfinite(fpc), fpc, 1), 1.0)
-    return np.einsum("l,ld->d", f, np.square(totals))
+def _lonely_psu(design: Design, variance: np.ndarray, stratum_totals: np.ndarray) -> np.ndarray:
+    """R survey 4.5's options(survey.lonely.psu) (C++ `arma_onestage`, the default since 4.3).
+
+    A lonely stratum (one PSU, not taken with certainty) adds nothing to `variance` as computed
+    (its scale is 0), as with "remove" and "certainty". "adjust" adds (1 - f_h) (T_h - c)^2, its
+    PSU total T_h (the stratum total, calibration residuals included) centred on the average PSU
+    total of the whole design c = sum_h T_h / (number of PSUs); survey 4.1.1 and earlier used
+    c = 0. "average" gives each lonely stratum the mean variance of the other strata: the sum is
+    scaled by H / (H - lonely strata)."""
+    lonely = design.lonely_strata
+    if not lonely.any():
+        return variance
+    if design.lonely_psu == "average":
+        return variance * len(lonely) / (len(lonely) - lonely.sum())
+    if design.lonely_psu != "adjust":
+        return variance
+    centre = stratum_totals.sum(axis=0) / len(design.psu_stratum)
+    population = design.fpc_population[lonely]
+    keep = 1.0 - 1.0 / population  # 1 - f_h with one sampled PSU; 1 without fpc (1 / inf = 0)
+    return variance + np.einsum("h,hd->d", keep, np.square(stratum_totals[lonely] - centre))

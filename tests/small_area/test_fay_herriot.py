@@ -36,7 +36,7 @@ def test_matches_sae_published_values(milk, method):
 
 
 def test_reml_iterations_and_loglike_as_sae(milk):
-    fit = fay_herriot(*milk, "REML")
+    fit = fay_herriot(*milk, "REML", tol=1e-4)  # sae's PRECISION
     assert fit.convergence.iterations == EXPECTED["sae_published"]["REML"]["iterations"]
     assert fit.loglike == pytest.approx(EXPECTED["sae_published"]["REML"]["loglike"], abs=1e-5)
 
@@ -51,7 +51,7 @@ def test_matches_samplics_when_fully_converged(milk):
 
 
 def test_sigma2_u_with_sae_defaults_is_within_1e6_of_the_converged_value(milk):
-    sae_like = fay_herriot(*milk, "REML")
+    sae_like = fay_herriot(*milk, "REML", tol=1e-4)
     assert sae_like.sigma2_u == pytest.approx(EXPECTED["samplics_live"]["REML"]["sigma2_u"], abs=1e-6)
 
 

@@ -118,7 +118,11 @@ write_case("apistrat_domains", apistrat, '{
 }', NULL, rows)
 
 ## 4. apistrat_lonely: one school moved to a stratum of its own ("X"), options(survey.lonely.psu =
-##    "adjust"); uncalibrated, then raked on sch.wide.
+##    "adjust"); uncalibrated, then raked on sch.wide. Only estimates whose influence values sum
+##    to zero over the sample are kept (means; and, after raking on one margin, every estimate:
+##    the calibration residuals sum to zero in each sch.wide category), so survey 4.1.1 and
+##    survey >= 4.3 (lonely PSU centred on the average PSU total) give the same values. The
+##    uncalibrated total is left out: its value changed in survey 4.3 (see ../README.md).
 lonely <- apistrat
 lonely$stype <- as.character(lonely$stype)
 lonely$stype[1] <- "X"
@@ -127,7 +131,6 @@ des <- svydesign(id = ~1, strata = ~stype, weights = ~pw, data = lonely)
 cal <- calibrate(des, ~sch.wide, c(`(Intercept)` = 6194, sch.wideYes = 5122), calfun = "raking", epsilon = 1e-13, maxit = 200)
 rows <- c(
   overall("mean", "api00", svymean(~api00, des, deff = TRUE)),
-  overall("total", "enroll", svytotal(~enroll, des, deff = TRUE)),
   by_rows("mean", "api00", svyby(~api00, ~stype, des, svymean), "stype")
 )
 write_case("apistrat_lonely", lonely, '{
@@ -136,7 +139,6 @@ write_case("apistrat_lonely", lonely, '{
   "calibration": null,
   "estimates": [
     {"kind": "mean", "variable": "api00", "level": null, "by": null, "ci": null},
-    {"kind": "total", "variable": "enroll", "level": null, "by": null, "ci": null},
     {"kind": "mean", "variable": "api00", "level": null, "by": "stype", "ci": null}
   ]
 }', NULL, rows)
