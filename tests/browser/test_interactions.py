@@ -13,7 +13,7 @@ from browser_harness import SCREENS, open_page, page_named, page_url
 pytestmark = pytest.mark.browser
 
 
-def _canvas_colours(page, selector: str, timeout_s: float = 20) -> tuple[int, float]:
+def _canvas_colours(page, selector: str, timeout_s: float = 60) -> tuple[int, float]:
     """Distinct colours and share of non-white pixels of an element, once it has drawn."""
     canvas = page.locator(selector).first
     canvas.wait_for(state="visible", timeout=timeout_s * 1000)
