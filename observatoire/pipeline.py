@@ -22,7 +22,7 @@ from observatoire.indicators import Catalog, assess_progress, load_catalog, load
 from observatoire.indicators.derived import survey_values
 from observatoire.errors import UserError
 from observatoire.geo import Geography, load_geography
-from observatoire.provenance import demonstration_note
+from observatoire.provenance import Provenanced
 from observatoire.readers import read_table
 from observatoire.stats import COLUMNS, Design, compare, design_from_spec, estimate, weight_diagnostics
 from observatoire.survey_spec import SurveySpec, derive, load_spec
@@ -104,7 +104,7 @@ class Inputs:
 
 
 @dataclass(frozen=True)
-class Results:
+class Results(Provenanced):
     """Everything the pages, the CLI and the site read; tidy DataFrames only.
 
     - `territory`, `geography`: the place (wording, codes, contours) the run is about.
@@ -149,15 +149,6 @@ class Results:
     @property
     def waves(self) -> list[int]:
         return sorted(int(w) for w in self.sample_counts["wave"].unique())
-
-    @property
-    def demo_note(self) -> str:
-        """Which inputs are demonstration data, in French; "" when all are real."""
-        return demonstration_note(self.provenance)
-
-    @property
-    def is_demo(self) -> bool:
-        return bool(self.demo_note)
 
 
 def run(inputs: Inputs, settings: Mapping[str, Any] | None = None) -> Results:

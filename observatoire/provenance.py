@@ -14,6 +14,22 @@ from observatoire.territory import INPUTS
 DEMONSTRATION = "demonstration"
 
 
+class Provenanced:
+    """Mixin of what carries a `provenance` mapping (pipeline results, site data): the French
+    note and whether any input is demonstration data."""
+
+    provenance: Mapping[str, str]
+
+    @property
+    def demo_note(self) -> str:
+        """Which inputs are demonstration data, in French; "" when all are real."""
+        return demonstration_note(self.provenance)
+
+    @property
+    def is_demo(self) -> bool:
+        return bool(self.demo_note)
+
+
 def demonstration_inputs(provenance: Mapping[str, str]) -> list[str]:
     return [name for name in INPUTS if provenance.get(name) == DEMONSTRATION]
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from observatoire import pipeline
 from observatoire.geo import Geography
-from observatoire.provenance import demonstration_note
+from observatoire.provenance import Provenanced
 from observatoire.survey_spec import SurveySpec
 from observatoire.targeting import rank_areas
 from observatoire.territory import Territory
@@ -41,7 +41,7 @@ class SiteConfig:
 
 
 @dataclass(frozen=True)
-class SiteData:
+class SiteData(Provenanced):
     """Aggregates published by the site (tidy tables, see `from_results`)."""
 
     estimates: pd.DataFrame  # pipeline.ESTIMATE_COLUMNS, published breakdowns only
@@ -56,15 +56,6 @@ class SiteData:
     geography: Geography
     provenance: Mapping[str, str]  # input -> real | demonstration
     source: str
-
-    @property
-    def demo_note(self) -> str:
-        """Which inputs are demonstration data, in French ("" when all are real)."""
-        return demonstration_note(self.provenance)
-
-    @property
-    def is_demo(self) -> bool:
-        return bool(self.demo_note)
 
     @property
     def latest_wave(self) -> int:
