@@ -106,5 +106,5 @@ def _area_table(model: ProportionEstimates, direct: pd.DataFrame, covariates: pd
     )
     table["count"] = table["estimate"] * table["population_15plus"]
     index = fragility_index(covariates.reindex(fitted.index).assign(share_in_difficulty=table["estimate"]))
-    table = table.join(index, rsuffix="_component")
+    table = table.join(index)
     return table[list(AREA_COLUMNS)].reset_index(drop=True)
