@@ -47,7 +47,7 @@ INPUTS = {
     "catalog": "catalogue des engagements",
     "values": "valeurs des indicateurs",
     "inventories": "inventaires du parc",
-    "support": "lieux de médiation numérique",
+    "support": "lieux de médiation",
 }
 
 KEYS: tuple[Key, ...] = (

@@ -105,8 +105,9 @@ def human_table(ranked: pd.DataFrame, geography: Geography, settings: Mapping[st
     """The list with French headers and words, shares in percentage points (1 decimal)."""
     level = ranked.attrs.get("level", "iris")
     table = list_table(ranked, geography)
-    for column in PERCENT:
-        table[column] = (table[column].astype(float) * 100).round(0 if column == "gamma" else 1)
+    for column in PERCENT:  # from the unrounded values: rounding twice could move the last digit
+        values = ranked[column].astype(float)
+        table[column] = (values.round(1) * 100).round(0) if column == "gamma" else (values * 100).round(1)
     table["tier"] = table["tier"].astype("Int64")
     table["method"] = table["method"].map(labels.METHODS)
     table["flag"] = table["flag"].map(labels.RELIABILITY)

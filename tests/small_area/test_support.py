@@ -124,4 +124,4 @@ def test_pipeline_adds_the_distance_of_each_iris(demo_results):
     areas = demo_results.areas
     assert areas["support_distance_m"].notna().all() and (areas["support_distance_m"] >= 0).all()
     assert demo_results.support is not None and len(demo_results.support.places) == 36
-    assert "lieux de médiation numérique" in demo_results.demo_note
+    assert "lieux de médiation" in demo_results.demo_note
