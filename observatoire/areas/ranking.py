@@ -58,17 +58,18 @@ class RankDraws:
     draws: np.ndarray
 
     def interval(self, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-        tail = (1 - level) / 2
-        low = np.quantile(self.draws, tail, axis=0, method="lower")
-        high = np.quantile(self.draws, 1 - tail, axis=0, method="higher")
-        return low.astype(int), high.astype(int)
+        """Quantiles of the simulated ranks, as numpy's `method="lower"` / `"higher"`."""
+        tail, last = (1 - level) / 2, len(self.draws) - 1
+        ordered = np.sort(self.draws, axis=0)
+        return ordered[int(np.floor(tail * last))].astype(int), ordered[int(np.ceil((1 - tail) * last))].astype(int)
 
     def p_top(self, k: int) -> np.ndarray:
         return (self.draws <= k).mean(axis=0)
 
-    def tiers(self, k: int) -> np.ndarray:
-        """Priority tier 1, 2 or 3 of each area (module docstring)."""
-        low, _ = self.interval()
+    def tiers(self, k: int, low: np.ndarray | None = None) -> np.ndarray:
+        """Priority tier 1, 2 or 3 of each area (module docstring); `low`: the 95 % interval's
+        lower bounds, when already computed."""
+        low = self.interval()[0] if low is None else low
         return np.where(self.p_top(k) >= TIER_1_PROBABILITY, 1, np.where(low <= k, 2, 3))
 
 
@@ -80,9 +81,23 @@ def _share_draws(areas: pd.DataFrame, n_draws: int, seed: int) -> np.ndarray:
     return np.sin(np.clip(draws, 0.0, np.pi / 2)) ** 2
 
 
+def _row_deciles(values: np.ndarray) -> np.ndarray:
+    """`fragility.deciles` of each row at once (ties share the lower decile)."""
+    values = np.atleast_2d(values)
+    m = values.shape[-1]
+    order = np.argsort(values, axis=-1, kind="stable")
+    ordered = np.take_along_axis(values, order, axis=-1)
+    starts = np.ones(ordered.shape, dtype=bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    below_sorted = np.maximum.accumulate(np.where(starts, np.arange(m), 0), axis=-1)  # values strictly below
+    below = np.empty_like(below_sorted)
+    np.put_along_axis(below, order, below_sorted, axis=-1)
+    return 1 + np.floor(10 * below / m).astype(int)
+
+
 def _index_from_share(share: np.ndarray, fixed_deciles: np.ndarray) -> np.ndarray:
     """Fragility index given the share in difficulty (1-D or draws x areas)."""
-    share_deciles = np.apply_along_axis(deciles, -1, share)
+    share_deciles = _row_deciles(share).reshape(np.shape(share))
     return (share_deciles + fixed_deciles.sum(axis=1)) / (fixed_deciles.shape[1] + 1)
 
 
@@ -97,9 +112,12 @@ def _scores(areas: pd.DataFrame, share: np.ndarray, by: str) -> np.ndarray:
 
 
 def _ranks(score: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
-    """Rank 1 = highest score along the last axis; ties broken by the higher tiebreak."""
+    """Rank 1 = highest score along the last axis; ties broken by the higher tiebreak (two stable
+    argsorts: as np.lexsort, three times faster on 4,000 draws)."""
     score, tiebreak = np.atleast_2d(score), np.atleast_2d(tiebreak)
-    order = np.lexsort((-tiebreak, -score), axis=-1)
+    by_tiebreak = np.argsort(-tiebreak, axis=-1, kind="stable")
+    by_score = np.argsort(-np.take_along_axis(score, by_tiebreak, axis=-1), axis=-1, kind="stable")
+    order = np.take_along_axis(by_tiebreak, by_score, axis=-1)
     ranks = np.empty_like(order)
     np.put_along_axis(ranks, order, np.arange(1, score.shape[-1] + 1), axis=-1)
     return ranks
@@ -199,7 +217,7 @@ def rank_areas(
         chosen.loc[eligible, "rank_low"] = low
         chosen.loc[eligible, "rank_high"] = high
         chosen.loc[eligible, "p_top_k"] = ranks.p_top(k)
-        chosen.loc[eligible, "tier"] = ranks.tiers(k)
+        chosen.loc[eligible, "tier"] = ranks.tiers(k, low)
     withheld = chosen["n_unweighted"] < settings["reliability_withhold_n"]
     chosen.loc[withheld, ["direct", "direct_se"]] = np.nan
     chosen.loc[withheld & (chosen["method"] != "synthetic"), "synthetic_share"] = np.nan

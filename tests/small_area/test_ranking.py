@@ -233,3 +233,19 @@ def test_demo_model_estimates_are_closer_to_the_truth_than_direct_ones(demo_area
     assert model_mse < 0.5 * direct_mse
     covered = (areas["ci_low"] <= areas["truth"]) & (areas["truth"] <= areas["ci_high"])
     assert covered.mean() > 0.85
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(m=st.integers(1, 40), distinct=st.integers(1, 8), seed=st.integers(0, 1000))
+def test_fast_row_deciles_and_ranks_equal_the_reference(m, distinct, seed):
+    from observatoire.areas.ranking import _ranks, _row_deciles
+    from observatoire.fragility import deciles
+
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, distinct, (6, m)).astype(float)  # many ties
+    assert (_row_deciles(values) == np.apply_along_axis(deciles, -1, values)).all()
+    tiebreak = rng.random((6, m))
+    order = np.lexsort((-tiebreak, -values), axis=-1)
+    expected = np.empty_like(order)
+    np.put_along_axis(expected, order, np.arange(1, m + 1), axis=-1)
+    assert (_ranks(values, tiebreak) == expected).all()
