@@ -35,6 +35,7 @@ bench: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m observatoire demo --out data/demo
 	$(PY) -m observatoire.demo.indicators
+	$(PY) -m observatoire.demo.support
 
 # Re-pin the whole dependency tree after changing pyproject.toml.
 lock:

@@ -4,7 +4,8 @@
 
 Aim: under 1 s for the 277 IRIS (the whole `fit_proportions`: two fits and the GVF). The
 fit never builds an m x m matrix, so 50,000 areas stay cheap. Also times the rank simulation
-of the targeting list (4,000 draws).
+of the targeting list (4,000 draws); benchmarks/bench_pages.py times the Quartiers page
+with the ranking cached.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from observatoire.pipeline import Inputs, run  # noqa: E402
 from observatoire.territory import load_territory  # noqa: E402
 from observatoire.stats.small_area import fay_herriot, fit_proportions  # noqa: E402
-from observatoire.targeting import MODEL_COVARIATES, area_estimates, direct_estimates, load_covariates, rank_areas  # noqa: E402
+from observatoire.areas.covariates import MODEL_COVARIATES, load_covariates  # noqa: E402
+from observatoire.areas.model import area_estimates, direct_estimates  # noqa: E402
+from observatoire.areas.ranking import rank_areas  # noqa: E402
 
 
 def best_of(repeats: int, function) -> float:
@@ -53,8 +56,8 @@ def main() -> None:
     for method in ("REML", "ML", "AMRL"):
         seconds = best_of(5, lambda: fay_herriot(y, psi, X, method))
         print(f"fay_herriot {method}, 277 IRIS : {seconds * 1000:.1f} ms")
-    areas = area_estimates(results.design, covariates, results.geography, wave).areas
-    for by in ("share", "count", "index"):
+    areas = area_estimates(results.design, covariates, wave).areas
+    for by in ("count", "share", "index"):
         print(f"rank_areas --by {by} (4 000 tirages, 277 IRIS) : {best_of(3, lambda: rank_areas(areas, by)):.3f} s")
     y, psi, Xs = synthetic(50_000)
     for method in ("REML", "AMRL"):

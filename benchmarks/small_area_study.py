@@ -6,7 +6,7 @@ Population: the demo population of observatoire.demo.survey (true share per IRIS
 replicate draws a fresh 5,000-respondent telephone-like sample (stratified by commune, response
 biased towards graduates and away from people aged 75+), then runs the production chain:
 derive -> design_from_spec (raking, trimming, re-raking) -> direct estimates by IRIS
-(targeting.direct_estimates, engine's `estimate`) -> fit_proportions on the demo covariates.
+(areas.model.direct_estimates, engine's `estimate`) -> fit_proportions on the demo covariates.
 Printed: average squared error of model-based vs direct estimates by IRIS sample size,
 coverage of the 95 % intervals (model; direct logit intervals of the engine for reference),
 mean error, and the same figures for the REML fit to show why the adjusted REML is the default.
@@ -32,7 +32,7 @@ from observatoire.stats import design_from_spec, estimate  # noqa: E402
 from observatoire.stats.small_area import fit_proportions  # noqa: E402
 from observatoire.survey_spec import derive, territory_spec  # noqa: E402
 from observatoire.territory import load_territory  # noqa: E402
-from observatoire.targeting import MODEL_COVARIATES, load_covariates  # noqa: E402
+from observatoire.areas.covariates import MODEL_COVARIATES, load_covariates  # noqa: E402
 
 FITS = {  # label: (method, amrl_mse)
     "AMRL, EQM Prasad–Rao (défaut)": ("AMRL", "prasad_rao"),

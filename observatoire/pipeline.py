@@ -18,6 +18,9 @@ from typing import Any
 import pandas as pd
 
 from observatoire import settings as settings_mod
+from observatoire.areas.covariates import load_covariates
+from observatoire.areas.model import area_estimates
+from observatoire.areas.support import SupportPlaces, nearest_distances, territory_support
 from observatoire.indicators import Catalog, assess_progress, load_catalog, load_values, merge_values
 from observatoire.indicators.derived import survey_values
 from observatoire.errors import UserError
@@ -26,7 +29,6 @@ from observatoire.provenance import Provenanced
 from observatoire.readers import read_table
 from observatoire.stats import COLUMNS, Design, compare, design_from_spec, estimate, weight_diagnostics
 from observatoire.survey_spec import SurveySpec, derive, load_spec
-from observatoire.targeting import area_estimates, load_covariates
 from observatoire.territory import Territory
 from observatoire.validation import ValidationReport, validate_survey
 
@@ -88,7 +90,7 @@ class Inputs:
         t = self.territory
         folders = [t.survey_description, t.margins, *([t.inventories] if t.inventories else [])]
         found = {p for folder in folders for p in folder.rglob("*") if p.is_file()}
-        found |= {t.config, t.communes.file, t.catalog, *(p for p in (t.covariates, t.values) if p and p.is_file())}
+        found |= {t.config, t.communes.file, t.catalog, *(p for p in (t.covariates, t.values, t.support) if p and p.is_file())}
         if t.iris is not None:
             found.add(t.iris.file)
         return sorted(found)
@@ -121,8 +123,10 @@ class Results(Provenanced):
     - `catalog`, `indicator_values` (long table: the values file, its survey indicators recomputed
       from this survey) and `progress` (one row per indicator, `assess_progress`).
     - `areas`: small-area estimates, counts and fragility index per IRIS for the latest wave
-      (`targeting.area_estimates`; rank them with `targeting.rank_areas`); empty without IRIS
-      contours or covariates.
+      (`areas.model.AREA_COLUMNS`, plus `support_distance_m` with a places file; rank them with
+      `areas.ranking.rank_areas`); empty without IRIS contours or covariates.
+    - `support`: the territory's places of digital mediation, checked (`areas.support`); None
+      when it declares no file.
     """
 
     source: str
@@ -141,6 +145,7 @@ class Results(Provenanced):
     indicator_values: pd.DataFrame
     progress: pd.DataFrame
     areas: pd.DataFrame
+    support: SupportPlaces | None = None
 
     @property
     def sample(self) -> pd.DataFrame:
@@ -162,6 +167,7 @@ def run(inputs: Inputs, settings: Mapping[str, Any] | None = None) -> Results:
     design = design_from_spec(derive(report.data, spec), spec) if report.ok else None
     catalog = load_catalog(territory.catalog)
     values = indicator_values(catalog, load_values(territory.values, catalog), design, spec, territory.code)
+    support = territory_support(territory, geography)
     return Results(
         source=inputs.survey_path.name,
         fingerprint=inputs.fingerprint(),
@@ -178,7 +184,8 @@ def run(inputs: Inputs, settings: Mapping[str, Any] | None = None) -> Results:
         catalog=catalog,
         indicator_values=values,
         progress=assess_progress(catalog, values),
-        areas=small_areas(design, territory, geography, spec),
+        areas=small_areas(design, territory, geography, spec, support),
+        support=support,
     )
 
 
@@ -202,12 +209,18 @@ def indicator_values(catalog: Catalog, stored: pd.DataFrame, design: Design | No
     return merge_values(others, survey_values(catalog, design.data, spec, territory_code, design=design))
 
 
-def small_areas(design: Design | None, territory: Territory, geography: Geography, spec: SurveySpec) -> pd.DataFrame:
-    """Small-area table of the latest wave (empty without a valid survey, IRIS or covariates)."""
+def small_areas(design: Design | None, territory: Territory, geography: Geography, spec: SurveySpec,
+                support: SupportPlaces | None = None) -> pd.DataFrame:
+    """Small-area table of the latest wave (empty without a valid survey, IRIS or covariates),
+    with the distance from each IRIS centroid to the nearest place of `support`."""
     if design is None or not geography.has_iris or territory.covariates is None:
         return pd.DataFrame()
     latest = design.data[spec.design.wave].max()
-    return area_estimates(design, load_covariates(territory.covariates), geography, latest).areas
+    areas = area_estimates(design, load_covariates(territory.covariates), latest).areas
+    if support is not None:
+        centres = geography.iris.set_index("code").reindex(areas["domain"])
+        areas["support_distance_m"] = nearest_distances(centres["lon"], centres["lat"], support.places)
+    return areas
 
 
 def survey_variables(spec: SurveySpec) -> list[str]:

@@ -143,6 +143,19 @@ SETTINGS: dict[str, Setting] = {
             200,
             "Nombre maximal d'itérations du calage (au-delà : erreur « calage non convergent »).",
         ),
+        Setting(
+            "ranking_min_population",
+            200,
+            "Population de 15 ans ou plus en dessous de laquelle un quartier (IRIS) n'est pas classé : "
+            "zones d'activité, parcs, où une poignée d'habitants rend la part sans portée pour choisir "
+            "un lieu d'accueil. Ces IRIS restent listés à part, avec la raison.",
+        ),
+        Setting(
+            "support_distance_m",
+            1000,
+            "Distance (en mètres, à vol d'oiseau depuis le centre de l'IRIS) au-delà de laquelle un "
+            "quartier est compté comme éloigné du lieu de médiation numérique le plus proche.",
+        ),
     )
 }
 

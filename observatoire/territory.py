@@ -47,6 +47,7 @@ INPUTS = {
     "catalog": "catalogue des engagements",
     "values": "valeurs des indicateurs",
     "inventories": "inventaires du parc",
+    "support": "lieux de médiation",
 }
 
 KEYS: tuple[Key, ...] = (
@@ -81,18 +82,22 @@ KEYS: tuple[Key, ...] = (
         "Dossier des marges de calage (un CSV par variable de calage, nommé dans design.yaml)."),
     Key("covariates.file", "path", False,
         "Covariables par IRIS (recensement, revenus, couverture) pour le modèle sur petits domaines ; facultatif."),
+    Key("support.file", "path", False,
+        "Lieux de médiation numérique du territoire (France Services, conseillers numériques, tiers-lieux…) au "
+        "standard national « schéma des lieux de médiation numérique » v1.0.1 (CSV UTF-8) ; facultatif : placés "
+        "sur les cartes, ils donnent la distance de chaque quartier au lieu le plus proche."),
     Key("indicators.catalog", "path", True, "Catalogue des indicateurs des engagements (indicators.yaml)."),
     Key("indicators.values", "path", True,
         "Table des valeurs des indicateurs (CSV), alimentée par « observatoire import » ; créée si absente."),
     Key("indicators.inventories", "dir", False, "Dossier des inventaires du parc (matériel, logiciels) ; facultatif."),
     Key("provenance", "provenance", True,
-        "Pour chaque donnée (geo, survey, margins, covariates, catalog, values, inventories) : « real » "
+        "Pour chaque donnée (geo, survey, margins, covariates, catalog, values, inventories, support) : « real » "
         "(réelle) ou « demonstration » (synthétique, signalée partout où elle s'affiche)."),
     Key("settings", "mapping", False,
         "Réglages de méthode qui remplacent les valeurs par défaut (liste dans la documentation des réglages)."),
 )
 _BY_PATH = {key.path: key for key in KEYS}
-_SECTIONS = {"geo", "geo.communes", "survey", "covariates", "indicators"}
+_SECTIONS = {"geo", "geo.communes", "survey", "covariates", "support", "indicators"}
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,7 @@ class Territory:
     inventories: Path | None
     provenance: Mapping[str, str]
     settings: Mapping[str, Any] = field(default_factory=dict)
+    support: Path | None = None
 
     @property
     def config(self) -> Path:
@@ -271,7 +277,7 @@ def _build(root: Path, document: dict) -> Territory:
             type_property=text(f"{prefix}.type_property"),
         )
 
-    configured = {"covariates": "covariates.file", "inventories": "indicators.inventories"}
+    configured = {"covariates": "covariates.file", "inventories": "indicators.inventories", "support": "support.file"}
     provenance = {name: str(_get(document, f"provenance.{name}") or "real") for name in INPUTS
                   if name not in configured or _get(document, configured[name]) is not None}
     return Territory(
@@ -293,4 +299,5 @@ def _build(root: Path, document: dict) -> Territory:
         inventories=path("indicators.inventories"),
         provenance=provenance,
         settings=dict(_get(document, "settings") or {}),
+        support=path("support.file"),
     )

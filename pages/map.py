@@ -3,8 +3,10 @@
 import streamlit as st
 
 from observatoire import export, labels
+from observatoire.stats import COLUMNS
 from observatoire.ui import components, loaders
 from observatoire.ui.legend import show_legend
+from observatoire.ui.support import show_support
 from observatoire.viz import maps
 from observatoire.viz.legend import quantile_classes
 
@@ -30,7 +32,8 @@ wave = right.selectbox("Vague d'enquête", waves)
 
 subject = labels.variable_label(results.spec, variable).lower()
 if level == "iris_model":
-    table = maps.model_estimates(results.areas)
+    # The estimate-table columns only: the model's inputs (direct shares of tiny IRIS) stay out of the export.
+    table = results.areas[list(COLUMNS)]
     st.caption("Modèle de Fay-Herriot : chaque IRIS emprunte de l'information aux IRIS semblables (recensement, "
                "couverture), d'où des intervalles plus étroits que l'estimation directe ; les IRIS sans répondant "
                "(prédiction du modèle seule) sont marqués fragiles. Détail et classement : page « Quartiers ».")
@@ -46,8 +49,10 @@ summary = maps.text_alternative(figures, f"{subject} ({wave})", level)
 map_column, side_column = st.columns([3, 1])
 with map_column:
     borders = results.geography.commune_shapes if geo_level == "iris" else None  # communes over IRIS, to find one's way
-    deck = maps.choropleth(figures, geometry, classes, labels=results.geography.communes, borders=borders)
+    places = results.support.places if results.support is not None else None
+    deck = maps.choropleth(figures, geometry, classes, labels=results.geography.communes, borders=borders, places=places)
     st.pydeck_chart(deck, height=520, alt=summary)
+    show_support(results.support)
 with side_column:
     show_legend(classes, f"Part des habitants de 15 ans ou plus, {wave}")
     st.caption(summary)

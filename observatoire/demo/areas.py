@@ -30,7 +30,7 @@ SEXES = ("F", "M")
 DIPLOMAS = ("no_diploma", "cap_bep", "bac", "bac_2", "bac_3plus")
 ACTIVITIES = ("employed", "unemployed", "student", "retired", "other_inactive")
 HOUSEHOLDS = ("single", "couple_no_child", "couple_children", "single_parent", "other")
-from observatoire.targeting import MODEL_COVARIATES as COVARIATES  # noqa: E402  (the file the model reads)
+from observatoire.areas.covariates import MODEL_COVARIATES as COVARIATES  # noqa: E402  (the file the model reads)
 
 # Demo commune profiles (deprivation, age), roughly in [-1, 1.3]: assumptions, not measurements.
 COMMUNE_PROFILES = {

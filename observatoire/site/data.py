@@ -17,7 +17,8 @@ from observatoire import pipeline
 from observatoire.geo import Geography
 from observatoire.provenance import Provenanced
 from observatoire.survey_spec import SurveySpec
-from observatoire.targeting import rank_areas
+from observatoire.areas.exports import list_table
+from observatoire.areas.ranking import rank_areas
 from observatoire.territory import Territory
 
 # Breakdowns published on the pages and in the open-data file (IRIS only through the
@@ -48,7 +49,7 @@ class SiteData(Provenanced):
     headline: pd.DataFrame  # pipeline.headline rows (latest wave, whole population)
     progress: pd.DataFrame  # indicators.assess_progress rows
     themes: Mapping[str, str]  # theme key -> French title
-    targeting: pd.DataFrame | None  # every IRIS ranked by share (targeting.rank_areas), None without survey
+    targeting: pd.DataFrame | None  # every IRIS ranked by share (areas.exports.list_table keys), None without survey
     weighting: pd.DataFrame  # pipeline.WEIGHTING_COLUMNS
     settings: Mapping[str, Any]
     spec: SurveySpec
@@ -77,7 +78,8 @@ def from_results(results: pipeline.Results) -> SiteData:
         headline=pipeline.headline(results),
         progress=results.progress,
         themes=dict(results.catalog.themes),
-        targeting=rank_areas(results.areas, "share", top=None) if not results.areas.empty else None,
+        targeting=(list_table(rank_areas(results.areas, "share", settings=results.settings), results.geography)
+                   if not results.areas.empty else None),
         weighting=results.weighting,
         settings=results.settings,
         spec=results.spec,

@@ -15,7 +15,8 @@ from datetime import date
 
 import pandas as pd
 
-from observatoire import export, targeting
+from observatoire import export
+from observatoire.areas.exports import LIST_COLUMNS, ROUNDING
 from observatoire.formatting import fmt_number
 from observatoire.indicators.progress import CITATION
 from observatoire.labels import group_labels, variable_label
@@ -51,7 +52,7 @@ PROGRESS_KEYS = (
     "projection_2026", "projection_low", "projection_high", "projection_probability", "projection_reason", "reason",
     "caveat",
 )  # fmt: skip
-NEIGHBOURHOOD_COLUMNS = tuple(c for c in targeting.LIST_COLUMNS if c != "direct")
+NEIGHBOURHOOD_COLUMNS = tuple(c for c in LIST_COLUMNS if c != "direct")
 DECIMALS = {"estimate": 6, "se": 6, "ci_low": 6, "ci_high": 6, "cv": 4, "deff": 4, "weighted_n": 0}
 
 
@@ -82,7 +83,7 @@ def estimates_table(data: SiteData) -> pd.DataFrame:
 def neighbourhoods_table(ranked: pd.DataFrame) -> pd.DataFrame:
     """The ranked list without the direct IRIS shares: they rest on a handful of respondents and
     carry no interval; the model-based share is published with its interval, n and flags."""
-    return ranked[list(NEIGHBOURHOOD_COLUMNS)].round(targeting.ROUNDING)
+    return ranked[list(NEIGHBOURHOOD_COLUMNS)].round(ROUNDING)
 
 
 def _clean(value):
@@ -128,7 +129,7 @@ def readme(data: SiteData, files: list[OpenFile], built: date) -> bytes:
         *[f"- {c} : {ESTIMATE_NOTES.get(c, '')}" for c in ESTIMATE_FILE_COLUMNS],
     ]
     if data.targeting is not None:
-        lines += ["", "Colonnes de quartiers.csv :", *[f"- {c} : {targeting.LIST_COLUMNS[c]}" for c in NEIGHBOURHOOD_COLUMNS]]
+        lines += ["", "Colonnes de quartiers.csv :", *[f"- {c} : {LIST_COLUMNS[c]}" for c in NEIGHBOURHOOD_COLUMNS]]
     lines += ["", "Clés de engagements.json (objet « indicators ») : " + ", ".join((*PROGRESS_KEYS, "theme_title")) + "."]
     return ("\n".join(lines) + "\n").encode("utf-8")
 

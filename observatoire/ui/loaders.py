@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from observatoire.areas.ranking import rank_areas
 from observatoire.indicators.workbook import write_template
 from observatoire.pipeline import Inputs, Results, compare_groups, question_estimates, run
 from observatoire.territory import Territory, load_territory
@@ -94,6 +95,17 @@ def comparison(results: Results, variable: str, level: str, breakdown: str, firs
 @st.cache_data(show_spinner=False, max_entries=64)
 def _comparison(_results: Results, fingerprint: str, *args) -> pd.DataFrame:
     return compare_groups(_results, *args)
+
+
+def ranking(results: Results, by: str, k: int, commune: str | None) -> pd.DataFrame:
+    """The ranked areas (`areas.ranking.rank_areas`, 4,000 simulated draws: about a second),
+    computed once per results fingerprint, settings and choice, not on every rerun."""
+    return _ranking(results, results.fingerprint, dict(results.settings), by, k, commune)
+
+
+@st.cache_data(show_spinner="Classement des quartiers…", max_entries=32)
+def _ranking(_results: Results, fingerprint: str, settings: dict, by: str, k: int, commune: str | None) -> pd.DataFrame:
+    return rank_areas(_results.areas, by, k=k, commune=commune, settings=settings)
 
 
 def indicator_template(results: Results) -> bytes:

@@ -16,6 +16,7 @@ import pydeck as pdk
 from observatoire.formatting import WITHHELD, fmt_interval, fmt_number
 from observatoire.viz.legend import (
     FRAGILE_OUTLINE,
+    WITHHELD_COLOUR,
     Classes,
     flag_label,
     fmt_value,
@@ -40,22 +41,10 @@ GEO_LEVELS = {
     "iris": GeoLevel("IRIS, estimation directe", "iris", "par IRIS"),
     "iris_model": GeoLevel("IRIS, modèle sur petits domaines", "iris", "par IRIS (modèle sur petits domaines)"),
 }
-SYNTHETIC = "synthétique"  # targeting's method for an IRIS without respondent (model prediction only)
-
-
-def model_estimates(areas: pd.DataFrame) -> pd.DataFrame:
-    """Small-area estimates per IRIS (`targeting.area_estimates`) in the estimate-table columns the
-    map reads; an IRIS without respondent (prediction of the model alone) is flagged fragile."""
-    return pd.DataFrame(
-        {
-            "domain": areas["iris"],
-            "estimate": areas["estimate"],
-            "ci_low": areas["ci_low"],
-            "ci_high": areas["ci_high"],
-            "n_unweighted": areas["n_unweighted"],
-            "flag": ["fragile" if method == SYNTHETIC else "ok" for method in areas["method"]],
-        }
-    )
+PLACE_COLOUR = "#000000"  # places of digital mediation: black dots ringed in white, above every fill
+SELECTED_OUTLINE = "#161616"
+# Priority tiers, darkest first (ColorBrewer YlGnBu, colour-blind safe); unranked areas grey.
+TIER_COLOURS = {1: "#2c7fb8", 2: "#7fcdbb", 3: "#edf8b1"}
 
 
 def area_figures(estimates: pd.DataFrame, geometry: dict, level: str, percent: bool = True) -> pd.DataFrame:
@@ -129,13 +118,17 @@ def choropleth(
     classes: Classes | None = None,
     labels: pd.DataFrame | None = None,
     borders: dict | None = None,
+    places: pd.DataFrame | None = None,
+    selected: str | None = None,
 ) -> pdk.Deck:
     """A pydeck choropleth of `area_figures(...)`, without basemap.
 
     Withheld and missing areas are grey; fragile areas get a dashed vermillion outline (the
     legend and the tooltip say so in words). `labels` (columns `name, lon, lat`, e.g. the
     communes of `geo.Geography`) adds place names as a text layer (accents need `character_set="auto"`);
-    `borders` (a FeatureCollection, e.g. the communes over an IRIS map) adds their outlines.
+    `borders` (a FeatureCollection, e.g. the communes over an IRIS map) adds their outlines;
+    `places` (columns `nom, longitude, latitude`) draws the places of digital mediation as dots;
+    `selected` (an area code) outlines that area.
     """
     classes = classes or quantile_classes(figures["estimate"])
     by_code = figures.set_index("code")
@@ -154,17 +147,7 @@ def choropleth(
         if row["flag"] == "fragile":
             fragile_paths += [{"path": ring, "name": row["name"]} for ring in _rings(feature["geometry"])]
     layers = [
-        pdk.Layer(
-            "GeoJsonLayer",
-            data={"type": "FeatureCollection", "features": features},
-            id="areas",
-            pickable=True,
-            stroked=True,
-            filled=True,
-            get_fill_color="properties.fill",
-            get_line_color=[255, 255, 255],
-            line_width_min_pixels=1,
-        ),
+        _areas_layer(features),
         pdk.Layer(
             "PathLayer",
             data=fragile_paths,
@@ -177,10 +160,54 @@ def choropleth(
             extensions=[{"@@type": "PathStyleExtension", "dash": True}],
         ),
     ]
+    return _deck([*layers, *_context_layers(borders, labels, places, selected, geometry)], geometry, TOOLTIP)
+
+
+TOOLTIP = {
+    "html": "<b>{name}</b><br/>Estimation : {estimate_fr}<br/>IC à 95 % : {interval_fr}"
+    "<br/>Effectif (n) : {n_fr}<br/>Fiabilité : {flag_fr}",
+    "style": {"backgroundColor": "#161616", "color": "#ffffff", "fontSize": "0.85rem"},
+}
+
+
+def _areas_layer(features: list[dict]) -> pdk.Layer:
+    """The areas, filled with their `properties.fill`, pickable (tooltip, selection)."""
+    return pdk.Layer("GeoJsonLayer", data={"type": "FeatureCollection", "features": features}, id="areas",
+                     pickable=True, stroked=True, filled=True, get_fill_color="properties.fill",
+                     get_line_color=[255, 255, 255], line_width_min_pixels=1)
+
+
+def _deck(layers: list, geometry: dict, tooltip: dict) -> pdk.Deck:
+    return pdk.Deck(
+        layers=layers,
+        initial_view_state=_view(geometry),
+        # No basemap. map_style is left at pydeck's sentinel: an explicit None would let
+        # Streamlit pick its default tile style (an outside request).
+        map_provider=None,
+        tooltip=tooltip,
+    )
+
+
+def _context_layers(borders: dict | None, labels: pd.DataFrame | None, places: pd.DataFrame | None,
+                    selected: str | None, geometry: dict) -> list[pdk.Layer]:
+    """What helps reading a map: commune borders, the selected area's outline, the places of
+    digital mediation (not pickable: clicks select areas), place names."""
+    layers = []
     if borders is not None:
         outlines = [{"path": ring} for feature in borders["features"] for ring in _rings(feature["geometry"])]
         layers.append(pdk.Layer("PathLayer", data=outlines, id="borders", get_path="path",
                                 get_color=[22, 22, 22, 200], width_min_pixels=1.5))
+    chosen = [f for f in geometry["features"] if selected is not None and f["properties"]["code"] == selected]
+    if chosen:
+        rings = [{"path": ring} for ring in _rings(chosen[0]["geometry"])]
+        layers.append(pdk.Layer("PathLayer", data=rings, id="selected", get_path="path",
+                                get_color=[*hex_to_rgb(SELECTED_OUTLINE), 255], width_min_pixels=4))
+    if places is not None and not places.empty:
+        layers.append(pdk.Layer(
+            "ScatterplotLayer", data=places[["nom", "longitude", "latitude"]].to_dict("records"), id="places",
+            get_position=["longitude", "latitude"], get_radius=60, radius_min_pixels=4, radius_max_pixels=9,
+            get_fill_color=[*hex_to_rgb(PLACE_COLOUR), 255], stroked=True, get_line_color=[255, 255, 255],
+            line_width_min_pixels=1.5, pickable=False))
     if labels is not None:
         layers.append(
             pdk.Layer(
@@ -197,16 +224,29 @@ def choropleth(
                 font_family=pdk.types.String("sans-serif"),
             )
         )
+    return layers
+
+
+def priority_map(figures: pd.DataFrame, geometry: dict, *, places: pd.DataFrame | None = None,
+                 selected: str | None = None, borders: dict | None = None) -> pdk.Deck:
+    """Areas coloured by priority tier (`TIER_COLOURS`, unranked grey), pickable for selection.
+
+    `figures`: one row per area with `code` and the French texts of the tooltip (`name`,
+    `tier_fr`, `rank_fr`, `count_fr`, `estimate_fr`, `distance_fr`) and `tier` (1..3 or missing).
+    """
+    by_code = figures.set_index("code")
+    features = []
+    for feature in geometry["features"]:
+        code = feature["properties"]["code"]
+        row = by_code.loc[code]
+        tier = row["tier"]
+        colour = WITHHELD_COLOUR if pd.isna(tier) else TIER_COLOURS[int(tier)]
+        properties = {key: row[key] for key in ("name", "tier_fr", "rank_fr", "count_fr", "estimate_fr", "distance_fr")}
+        features.append({"type": "Feature", "geometry": feature["geometry"],
+                         "properties": {"code": code, **properties, "fill": [*hex_to_rgb(colour), 230]}})
     tooltip = {
-        "html": "<b>{name}</b><br/>Estimation : {estimate_fr}<br/>IC à 95 % : {interval_fr}"
-        "<br/>Effectif (n) : {n_fr}<br/>Fiabilité : {flag_fr}",
-        "style": {"backgroundColor": "#161616", "color": "#ffffff", "fontSize": "0.85rem"},
+        "html": "<b>{name}</b><br/>{tier_fr} — rang {rank_fr}<br/>Personnes en difficulté : {count_fr}"
+        "<br/>Part estimée : {estimate_fr}<br/>Lieu de médiation le plus proche : {distance_fr}",
+        "style": TOOLTIP["style"],
     }
-    return pdk.Deck(
-        layers=layers,
-        initial_view_state=_view(geometry),
-        # No basemap. map_style is left at pydeck's sentinel: an explicit None would let
-        # Streamlit pick its default tile style (an outside request).
-        map_provider=None,
-        tooltip=tooltip,
-    )
+    return _deck([_areas_layer(features), *_context_layers(borders, None, places, selected, geometry)], geometry, tooltip)

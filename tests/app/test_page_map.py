@@ -69,10 +69,27 @@ def test_map_small_area_model_level_covers_every_iris_latest_wave_only(demo):
     assert at.selectbox[1].options == [str(WAVE)]
     areas = next(layer for layer in _deck(at)["layers"] if layer["id"] == "areas")
     assert len(areas["data"]["features"]) == 277 and len(at.table[0].value) == 277
-    synthetic = (demo.areas["method"] == "synthétique").sum()
+    synthetic = (demo.areas["method"] == "synthetic").sum()
     assert (at.table[0].value["Fiabilité"].str.contains("prudence")).sum() == synthetic
     at.selectbox[0].set_value("no_device").run()  # the model exists for the share in difficulty only
     assert at.radio[0].options == ["Communes", "IRIS, estimation directe"] and at.radio[0].value == "commune"
+
+
+def test_map_draws_the_places_of_digital_mediation(demo):
+    at = page_test(PAGE, demo)
+    places = next(layer for layer in _deck(at)["layers"] if layer["id"] == "places")
+    assert places["@@type"] == "ScatterplotLayer" and len(places["data"]) == len(demo.support.places) == 36
+    assert any("36 lieux de médiation numérique" in c.value for c in at.caption)
+    without = page_test(PAGE, dataclasses.replace(demo, support=None))
+    assert not [layer for layer in _deck(without)["layers"] if layer["id"] == "places"]
+
+
+def test_model_level_exports_no_direct_iris_share(demo, downloads):
+    at = page_test(PAGE, demo)
+    at.radio[0].set_value("iris_model").run()
+    (name,) = [n for n in downloads if n.endswith(".csv") and "iris_model" in n]
+    header = downloads[name]().decode("utf-8-sig").splitlines()[0].split(";")
+    assert "direct" not in header and "synthetic_share" not in header and "estimate" in header
 
 
 def test_map_fragile_area_is_outlined_and_flagged(demo):

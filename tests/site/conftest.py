@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from observatoire import pipeline, targeting
+from observatoire import pipeline
+from observatoire.areas.exports import LIST_COLUMNS
 from observatoire.settings import resolve
 from observatoire.site.builder import build_site, render_site
 from observatoire.site.data import SiteConfig, SiteData, from_results
@@ -82,11 +83,12 @@ def neighbourhood_rows() -> pd.DataFrame:
         "commune": ["33063"] * 3, "commune_name": ["Bordeaux"] * 3,
         "iris": ["330630101", "330630102", "330630103"], "iris_name": ["A", "B", "C"],
         "n_unweighted": [40, 4, 0], "direct": [0.31, 0.5, math.nan], "estimate": [0.3, 0.28, 0.25],
-        "ci_low": [0.22, 0.18, 0.15], "ci_high": [0.38, 0.38, 0.35], "method": ["EBLUP", "EBLUP", "synthétique"],
+        "ci_low": [0.22, 0.18, 0.15], "ci_high": [0.38, 0.38, 0.35], "method": ["eblup", "eblup", "synthetic"],
+        "gamma": [0.6, 0.2, 0.0], "tier": [1, 1, 2],
         "population_15plus": [2000, 1800, 1500], "count": [600.0, 504.0, 375.0], "fragility_index": [8.1, 7.5, 7.0],
-        "flag": ["ok", "petit échantillon", "synthétique (aucun répondant)"],
+        "support_distance_m": [350.0, 1200.0, math.nan], "flag": ["ok", "ok", "fragile"],
     })
-    return rows[list(targeting.LIST_COLUMNS)]
+    return rows[list(LIST_COLUMNS)]
 
 
 @pytest.fixture(scope="session")

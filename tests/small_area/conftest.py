@@ -8,7 +8,8 @@ import pytest
 
 from example_territory import EXAMPLE, example_inputs
 from observatoire.pipeline import run
-from observatoire.targeting import area_estimates, load_covariates
+from observatoire.areas.covariates import load_covariates
+from observatoire.areas.model import area_estimates
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +24,7 @@ def demo_covariates():
 
 @pytest.fixture(scope="session")
 def demo_areas(demo_results, demo_covariates):
-    return area_estimates(demo_results.design, demo_covariates, demo_results.geography, max(demo_results.waves))
+    return area_estimates(demo_results.design, demo_covariates, max(demo_results.waves))
 
 
 @pytest.fixture(scope="session")

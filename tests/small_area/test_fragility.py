@@ -79,10 +79,11 @@ def test_missing_component_and_missing_value_are_user_errors():
 
 
 def test_demo_index_by_iris_and_commune(demo_areas, demo_results, demo_covariates):
-    from observatoire.targeting import commune_estimates
+    from observatoire.areas.model import AREA_COLUMNS, commune_estimates
 
     areas = demo_areas.areas
     assert areas["fragility_index"].between(1, 10).all()
-    communes = commune_estimates(demo_results.design, demo_covariates, demo_results.geography, max(demo_results.waves))
+    communes = commune_estimates(demo_results.design, demo_covariates, max(demo_results.waves)).areas
     assert len(communes) == 28 and communes["fragility_index"].between(1, 10).all()
-    assert {"commune", "commune_name", "estimate", "ci_low", "ci_high", "share_in_difficulty_decile"} <= set(communes)
+    assert list(communes.columns) == list(AREA_COLUMNS) and (communes["domain"] == communes["commune"]).all()
+    assert (communes["domain_type"] == "commune").all()

@@ -81,3 +81,26 @@ def test_text_alternative_names_extremes_and_counts(figures):
     assert "la plus basse : Ambarès-et-Lagrave (10,0\u00a0%)" in text
     assert "la plus haute : Le Taillan-Médoc (35,0\u00a0%)" in text
     assert "1 territoire(s) : estimation fragile" in text and "1 territoire(s) : donnée non diffusée" in text
+
+
+def test_priority_map_colours_tiers_draws_places_and_outlines_the_selection():
+    import pandas as pd
+
+    geography = example_geography()
+    codes = list(geography.iris["code"][:4])
+    shapes = {"type": "FeatureCollection",
+              "features": [f for f in geography.iris_shapes["features"] if f["properties"]["code"] in codes]}
+    figures = pd.DataFrame({"code": codes, "name": list("ABCD"), "tier": [1, 2, 3, None],
+                            "tier_fr": ["priorité 1", "priorité 2", "priorité 3", "non classé"], "rank_fr": ["1", "2", "3", "–"],
+                            "count_fr": ["10"] * 4, "estimate_fr": ["1 %"] * 4, "distance_fr": ["200 m"] * 4})
+    places = pd.DataFrame({"nom": ["Lieu"], "longitude": [geography.iris["lon"][0]], "latitude": [geography.iris["lat"][0]]})
+    deck = maps.priority_map(figures, shapes, places=places, selected=codes[1])
+    text = deck.to_json()
+    assert "http" not in text and "mapbox" not in text.lower()
+    layers = {layer["id"]: layer for layer in json.loads(text)["layers"]}
+    fills = {f["properties"]["code"]: f["properties"]["fill"][:3] for f in layers["areas"]["data"]["features"]}
+    assert [fills[c] for c in codes] == [list(hex_to_rgb(maps.TIER_COLOURS[t])) for t in (1, 2, 3)] + [list(hex_to_rgb(WITHHELD_COLOUR))]
+    assert layers["areas"]["pickable"] and not layers["places"]["pickable"]
+    assert layers["places"]["data"] == [{"nom": "Lieu", "longitude": places["longitude"][0], "latitude": places["latitude"][0]}]
+    assert layers["selected"]["data"][0]["path"] == shapes["features"][1]["geometry"]["coordinates"][0]
+    assert "{tier_fr}" in deck._tooltip["html"] and "Lieu de médiation" in deck._tooltip["html"]
