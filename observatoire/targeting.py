@@ -15,18 +15,21 @@ correctly in one click, and XLSX; both as bytes (no file written), keys as in `L
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from observatoire.disclosure import complementary
 from observatoire.errors import UserError
 from observatoire.export import csv_bytes, xlsx_bytes
 from observatoire.fragility import COMPONENT_COLUMNS, deciles, fragility_index
 from observatoire.geo import Geography
 from observatoire.readers import read_table
-from observatoire.settings import SETTINGS
+from observatoire.settings import resolve
 from observatoire.stats import Design, estimate
 from observatoire.stats.small_area import ProportionEstimates, fit_proportions
 
@@ -159,9 +162,8 @@ def simulate_ranks(
     return RankDraws(point=point, draws=draws)
 
 
-def _flags(areas: pd.DataFrame) -> list[list[str]]:
-    small_n = SETTINGS["reliability_fragile_n"].default
-    withhold_n = SETTINGS["reliability_withhold_n"].default
+def _flags(areas: pd.DataFrame, settings: Mapping[str, Any]) -> list[list[str]]:
+    small_n, withhold_n = settings["reliability_fragile_n"], settings["reliability_withhold_n"]
     flags = []
     for row in areas.itertuples(index=False):
         found = []
@@ -179,6 +181,17 @@ def _flags(areas: pd.DataFrame) -> list[list[str]]:
     return flags
 
 
+def withheld_direct(areas: pd.DataFrame, settings: Mapping[str, Any]) -> np.ndarray:
+    """IRIS whose direct share is not published: under the threshold, or needed so that no such
+    IRIS can be recovered from its commune's published share (`disclosure.complementary`)."""
+    n = areas["n_unweighted"].to_numpy(dtype=float)
+    small = n < settings["reliability_withhold_n"]
+    out = small.copy()
+    for rows in areas.groupby("commune", sort=False).indices.values():
+        out[rows] = complementary(n[rows], small[rows], settings["reliability_withhold_n"])
+    return out
+
+
 def rank_areas(
     areas: pd.DataFrame,
     by: str = "share",
@@ -188,6 +201,7 @@ def rank_areas(
     commune: str | None = None,
     n_draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
+    settings: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """The ranked list: one row per IRIS (best first), columns `LIST_COLUMNS` plus `flags`.
 
@@ -196,8 +210,10 @@ def rank_areas(
     theta_mse, variance_smoothed, std_residual) and the fragility components and index.
     `commune` keeps the IRIS of one commune (ranked among themselves). `k` (default: `top`,
     or 20) is the size of the "top k" whose probability is reported; `top` truncates the list
-    (None: every IRIS).
+    (None: every IRIS). `settings`: the run's method settings (`Results.settings`; defaults when
+    None) — the publication threshold blanks the direct shares, as in every estimate table.
     """
+    settings = resolve(settings)
     mask = np.ones(len(areas), dtype=bool)
     if commune is not None:
         mask = (areas["commune"] == commune).to_numpy()
@@ -210,9 +226,8 @@ def rank_areas(
     k = min(k or top or DEFAULT_TOP, int(mask.sum()))
     low, high = ranks.interval()
     chosen = areas.loc[mask].copy()
-    flags = _flags(chosen)  # before the direct values of small IRIS are blanked
-    withhold_n = SETTINGS["reliability_withhold_n"].default
-    chosen["direct"] = chosen["direct"].where(chosen["n_unweighted"] >= withhold_n)
+    flags = _flags(chosen, settings)  # before the direct values of small IRIS are blanked
+    chosen["direct"] = chosen["direct"].where(~withheld_direct(areas, settings)[mask])
     chosen["count"] = chosen["estimate"] * chosen["population_15plus"]
     chosen["rank"], chosen["rank_low"], chosen["rank_high"] = ranks.point, low, high
     chosen["p_top_k"] = ranks.p_top(k)
@@ -315,10 +330,18 @@ class AreaEstimates:
     model: ProportionEstimates
 
 
+def _model_options(settings: Mapping[str, Any] | None) -> dict:
+    """fit_proportions' method options from the run's settings."""
+    values = resolve(settings)
+    return {"method": values["small_area_method"], "level": values["ci_level"],
+            "amrl_mse": values["small_area_amrl_mse"], "tol": values["small_area_tolerance"]}
+
+
 def area_estimates(design: Design, covariates: pd.DataFrame, geography: Geography, wave, *,
-                   variable: str = "in_difficulty") -> AreaEstimates:
+                   variable: str = "in_difficulty", settings: Mapping[str, Any] | None = None) -> AreaEstimates:
     """Small-area shares, counts and fragility index for every IRIS of `covariates`."""
-    model = fit_proportions(direct_estimates(design, wave, variable), covariates[list(MODEL_COVARIATES)])
+    model = fit_proportions(direct_estimates(design, wave, variable), covariates[list(MODEL_COVARIATES)],
+                            **_model_options(settings))
     table = model.table.set_index("area")
     names = geography.iris.set_index("code").reindex(covariates.index)
     communes = geography.communes.set_index("code")["name"]
@@ -345,10 +368,11 @@ def commune_covariates(covariates: pd.DataFrame) -> pd.DataFrame:
 
 
 def commune_estimates(design: Design, covariates: pd.DataFrame, geography: Geography, wave, *,
-                      variable: str = "in_difficulty") -> pd.DataFrame:
+                      variable: str = "in_difficulty", settings: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Shares (Fay–Herriot over the communes) and fragility index by commune, one row each."""
     by_commune = commune_covariates(covariates)
-    model = fit_proportions(direct_estimates(design, wave, variable, by="commune"), by_commune[list(MODEL_COVARIATES)])
+    model = fit_proportions(direct_estimates(design, wave, variable, by="commune"), by_commune[list(MODEL_COVARIATES)],
+                            **_model_options(settings))
     table = model.table.set_index("area")
     index = fragility_index(by_commune.assign(share_in_difficulty=table["estimate"]))
     names = geography.communes.set_index("code")["name"]

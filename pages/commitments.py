@@ -69,6 +69,8 @@ def show_overview() -> None:
     shown = commitments.filter_commitments(progress, themes, statuses)
     st.table(commitments.status_counts(shown)[["label", "count"]].rename(
         columns={"label": "Statut", "count": "Engagements"}).set_index("Statut"))
+    for line in commitments.divergences(shown):
+        st.warning(line, icon=":material/info:")
     if shown.empty:
         st.info("Aucun engagement ne correspond à ces filtres.")
     for theme, rows in shown.groupby("theme", sort=False):

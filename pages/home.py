@@ -24,7 +24,8 @@ else:
     st.header(f"Chiffres clés — vague {int(figures['wave'].iloc[0])}")
     for column, row in zip(st.columns(len(figures)), figures.to_dict("records")):
         with column:
-            components.figure_card(row, labels.variable_label(spec, row["variable"]), help=spec.derived[row["variable"]].description_fr)
+            components.figure_card(row, labels.variable_label(spec, row["variable"]), help=spec.derived[row["variable"]].description_fr,
+                                    level=results.settings["ci_level"])
 
 st.header("Engagements numérique responsable")
 progress = results.progress

@@ -23,7 +23,7 @@ commune = left.selectbox("Commune", [None, *sorted(set(results.areas["commune"])
 by = middle.radio("Classer par", list(SORTS), format_func=SORTS.get, horizontal=True)
 top = right.number_input("Nombre de quartiers", min_value=5, max_value=len(results.areas), value=20, step=5)
 
-ranked = targeting.rank_areas(results.areas, by, top=int(top), commune=commune)
+ranked = targeting.rank_areas(results.areas, by, top=int(top), commune=commune, settings=results.settings)
 where = results.territory.short_name if commune is None else communes.get(commune, commune)
 st.caption(
     f"{len(ranked)} premiers IRIS de {where}, classés par {targeting.BY_LABELS_FR[by]}. Les parts sont des "

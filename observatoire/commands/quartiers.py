@@ -19,7 +19,7 @@ import pandas as pd
 
 from observatoire.errors import UserError
 from observatoire.commands.arguments import add_territory, results_of
-from observatoire.formatting import fmt_interval, fmt_number, fmt_percent
+from observatoire.formatting import ci_short, fmt_interval, fmt_number, fmt_percent
 from observatoire.targeting import (
     BY,
     BY_LABELS_FR,
@@ -83,16 +83,17 @@ def run(args: argparse.Namespace) -> int:
         )
     latest = wave == max(results.waves)
     areas = results.areas if latest else area_estimates(
-        results.design, load_covariates(results.territory.covariates), results.geography, wave).areas
+        results.design, load_covariates(results.territory.covariates), results.geography, wave, settings=results.settings).areas
     top = args.top or None
-    ranked = rank_areas(areas, args.by, top=top, commune=args.commune, seed=args.seed)
+    ranked = rank_areas(areas, args.by, top=top, commune=args.commune, seed=args.seed, settings=results.settings)
     if out is not None:
-        full = rank_areas(areas, args.by, top=None, k=ranked.attrs["k"], commune=args.commune, seed=args.seed)
+        full = rank_areas(areas, args.by, top=None, k=ranked.attrs["k"], commune=args.commune, seed=args.seed,
+                          settings=results.settings)
         out.write_bytes(WRITERS[out.suffix.lower()](full, results.demo_note))
     if args.json:
         print(json.dumps(records(ranked), ensure_ascii=False, indent=2))
     else:
-        print("\n".join(table_lines(ranked, wave, results.demo_note)))
+        print("\n".join(table_lines(ranked, wave, results.demo_note, results.settings)))
         if out is not None:
             print(f"Liste complète exportée : {out}" + (f" ({results.demo_note})" if results.demo_note else ""))
     return 0
@@ -112,7 +113,7 @@ def _plain(value):
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
-def table_lines(ranked: pd.DataFrame, wave: int, demo_note: str) -> list[str]:
+def table_lines(ranked: pd.DataFrame, wave: int, demo_note: str, settings) -> list[str]:
     k = ranked.attrs["k"]
     lines = [
         f"Quartiers (IRIS) à cibler — vague {wave}, classement par {BY_LABELS_FR[ranked.attrs['by']]}",
@@ -121,7 +122,7 @@ def table_lines(ranked: pd.DataFrame, wave: int, demo_note: str) -> list[str]:
         f"({fmt_number(ranked.attrs['n_draws'])} tirages simulés).",
         "",
         f"{'Rang':>4}  {'IC rang':>9}  {f'P(top {k})':>10}  {'Commune':<22} {'IRIS':<30} {'n':>4}  "
-        f"{'Directe':>8}  {'Modèle':>8}  {'IC 95 %':>16}  Signalements",
+        f"{'Directe':>8}  {'Modèle':>8}  {ci_short(settings['ci_level']):>16}  Signalements",
     ]
     for row in ranked.itertuples(index=False):
         lines.append(
@@ -130,7 +131,8 @@ def table_lines(ranked: pd.DataFrame, wave: int, demo_note: str) -> list[str]:
             f"{fmt_percent(row.direct):>8}  {fmt_percent(row.estimate):>8}  "
             f"{fmt_interval(row.ci_low, row.ci_high):>16}  {row.flag}"
         )
-    lines += ["", "Directe : « – » si moins de 11 répondants (secret statistique). Modèle : Fay-Herriot (EBLUP)."]
+    lines += ["", f"Directe : « – » si moins de {settings['reliability_withhold_n']} répondants (secret statistique). "
+              "Modèle : Fay-Herriot (EBLUP)."]
     return lines
 
 

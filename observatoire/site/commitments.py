@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from observatoire.commitments import explain_progress, unit_of
+from observatoire.commitments import divergences, explain_progress, unit_of
 from observatoire.indicators.progress import CITATION, STATUS_LABELS_FR, STATUSES
 from observatoire.site.markup import Cell, bullet_list, esc, heading, paragraphs, table
 from observatoire.viz.charts import Unit
@@ -57,6 +57,7 @@ def commitments_page(progress: pd.DataFrame, themes: Mapping[str, str]) -> str:
             f"(méthode : {CITATION}). Le détail du calcul est donné sous chaque engagement."
         ),
         status_table(progress),
+        *([paragraphs(*divergences(progress))] if divergences(progress) else []),
     ]
     for key, title in themes.items():
         rows = progress[progress["theme"] == key]

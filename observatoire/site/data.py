@@ -86,7 +86,7 @@ def from_results(results: pipeline.Results) -> SiteData:
         headline=pipeline.headline(results),
         progress=results.progress,
         themes=dict(results.catalog.themes),
-        targeting=rank_areas(results.areas, "share", top=None) if not results.areas.empty else None,
+        targeting=rank_areas(results.areas, "share", top=None, settings=results.settings) if not results.areas.empty else None,
         weighting=results.weighting,
         settings=results.settings,
         spec=results.spec,

@@ -193,7 +193,7 @@ def test_withheld_commune_is_not_drawn_and_fragile_is_labelled(hand_site, hand_d
     markup = hand_site.pages[page_name("in_difficulty")]
     svg = markup[markup.index("<svg"):markup.index("</svg>")]
     assert "Ambès" not in svg.split("</desc>")[1] and "Ambarès-et-Lagrave" in svg
-    assert "1 commune(s) non dessinée(s)" in svg
+    assert "2 commune(s) non dessinée(s)" in svg  # Ambès, and Bassens (secondary disclosure)
     assert "<td>fragile</td>" in markup
 
 
