@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from observatoire.formatting import ci_long, fmt_level, fmt_number, fmt_percent
+from observatoire.formatting import fmt_level, fmt_number, fmt_percent
 from observatoire.indicators import progress
 from observatoire.labels import variable_label
 from observatoire.settings import SETTINGS
@@ -79,9 +79,11 @@ def boundary_rule(values: Mapping[str, Any], estimates: pd.DataFrame) -> str:
 
 def interval_rules(values: Mapping[str, Any], estimates: pd.DataFrame) -> list[str]:
     """The interval method and level in force, and what the boundary shares received."""
+    fit = (" ; centré sur la proportion pondérée" if values["logit_fit"] == "weighted_mean"
+           else " ; ajusté comme le glm de R (comparaison avec R)") if values["ci_method_proportion"] == "logit" else ""
     rules = [
         f"Intervalles de confiance à {fmt_level(values['ci_level'])} ; proportions : "
-        f"{ci_label(values['ci_method_proportion'])} ; moyennes et totaux : {ci_label(values['ci_method_mean'])}. "
+        f"{ci_label(values['ci_method_proportion'])}{fit} ; moyennes et totaux : {ci_label(values['ci_method_mean'])}. "
         "Les variances tiennent compte de la stratification et du calage (linéarisation de Taylor sur les "
         "résidus du calage) ; chaque vague est un échantillon indépendant.",
     ]
