@@ -89,6 +89,17 @@ def divergences(progress: pd.DataFrame) -> list[str]:
     return lines
 
 
+def divergence_line(row: Mapping) -> str:
+    """One visible sentence beside the status when the projection contradicts it ("" otherwise);
+    the reason is in `explain_progress`."""
+    kind, probability = _note(row, "agreement"), row.get("projection_probability")
+    if kind not in ("status_optimistic", "status_pessimistic") or not present(probability):
+        return ""
+    side = "moins" if kind == "status_optimistic" else "plus"
+    return (f"Attention : statut et projection divergent — la tendance linéaire donne {side} de 50 % de chances "
+            f"d'atteindre la cible ({fmt_percent(probability, 0)}).")
+
+
 def explain_progress(row: Mapping) -> list[str]:
     """The assessment's components as plain French sentences, in reading order."""
     unit = unit_of(row)

@@ -26,7 +26,7 @@ SMALL_AREA_METHODS = {
 }
 AMRL_MSE = {"prasad_rao": "Prasad et Rao", "li_lahiri": "Prasad et Rao moins la correction de Li et Lahiri"}
 LONELY_PSU = {
-    "fail": "refusée (erreur)",
+    "fail": "non admise : le calcul s'arrête avec un message (comme R par défaut)",
     "adjust": "centrée sur le total moyen par unité primaire (R survey ≥ 4.3, « adjust »)",
     "average": "variance moyenne des autres strates (« average »)",
     "remove": "sans contribution à la variance (« remove »)",
@@ -68,13 +68,15 @@ def boundary_rule(values: Mapping[str, Any], estimates: pd.DataFrame) -> str:
     if edge.empty:
         return "Aucune part publiée ne vaut exactement 0 % ou 100 %."
     no_interval = edge["ci_low"].isna() | edge["ci_high"].isna()
-    parts = [f"{fmt_number(count)} avec l'intervalle {ci_label(method)} (méthode « {method} »)"
-             for method, count in edge.loc[~no_interval, "ci_method"].value_counts().items()]
+    received = [(count, f"ont reçu l'intervalle {ci_label(method)} (méthode « {method} »)")
+                for method, count in edge.loc[~no_interval, "ci_method"].value_counts().items()]
     if no_interval.any():
-        parts.append(f"{fmt_number(int(no_interval.sum()))} sans intervalle (bornes vides, réglage "
-                     f"boundary_interval = {values['boundary_interval']})")
-    return (f"{fmt_number(len(edge))} part(s) publiée(s) valent exactement 0 % ou 100 % : "
-            + " ; ".join(parts) + ".")
+        received.append((int(no_interval.sum()), f"n'ont pas d'intervalle (bornes vides, boundary_interval = "
+                                                  f"{values['boundary_interval']})"))
+    head = f"{fmt_number(len(edge))} part(s) publiée(s) valent exactement 0 % ou 100 % : "
+    if len(received) == 1:
+        return head + f"toutes {received[0][1]}."
+    return head + " ; ".join(f"{fmt_number(count)} {what}" for count, what in received) + "."
 
 
 def interval_rules(values: Mapping[str, Any], estimates: pd.DataFrame) -> list[str]:
@@ -172,7 +174,7 @@ def margins_table(spec: SurveySpec) -> pd.DataFrame:
         rows.append(
             {
                 "Variable de calage": " × ".join(variable_label(spec, c) for c in variable.columns),
-                "Fichier": f"survey/{variable.file}",
+                "Fichier": variable.file,
                 "Catégories": fmt_number(len(totals)),
                 "Population totale": fmt_number(sum(totals.values())),
             }

@@ -21,6 +21,8 @@ def show_detail(row) -> None:
     st.title(f"Engagements — {row['id']} · {row['title']}")
     presentation = presentation_toggle()
     status_badge(row)
+    if warning := commitments.divergence_line(row):
+        st.warning(warning, icon=":material/info:")
     indicator = catalog.get(row["id"])
     st.markdown(f"**{commitments.headline_line(row)}**")
     if not presentation:

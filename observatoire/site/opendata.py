@@ -136,9 +136,13 @@ NEIGHBOURHOOD_UNITS = {"p_top_k": "probabilité", "estimate": SHARE, "ci_low": S
 NEIGHBOURHOOD_COLUMNS = tuple(c for c in targeting.LIST_COLUMNS if c != "direct")
 
 
-def neighbourhood_columns() -> tuple[Column, ...]:
-    return tuple(Column(name, NEIGHBOURHOOD_TYPES.get(name, "string"), targeting.LIST_COLUMNS[name],
-                        NEIGHBOURHOOD_UNITS.get(name, "")) for name in NEIGHBOURHOOD_COLUMNS)
+def neighbourhood_columns(data: SiteData) -> tuple[Column, ...]:
+    """The columns of quartiers.csv; the model's interval is at the run's CI level."""
+    level = ci_long(data.settings["ci_level"]).removeprefix("intervalle de confiance ")
+    notes = {**targeting.LIST_COLUMNS, "ci_low": f"borne basse de l'intervalle {level} de la part (modèle)",
+             "ci_high": f"borne haute de l'intervalle {level} de la part (modèle)"}
+    return tuple(Column(name, NEIGHBOURHOOD_TYPES.get(name, "string"), notes[name], NEIGHBOURHOOD_UNITS.get(name, ""))
+                 for name in NEIGHBOURHOOD_COLUMNS)
 
 
 PROGRESS_KEYS = (
@@ -292,7 +296,7 @@ def open_files(data: SiteData, built: date) -> list[OpenFile]:
         ranked = neighbourhoods_table(data.targeting)
         files.append(OpenFile(f"{DIRECTORY}/quartiers.csv", _csv(ranked),
                               "quartiers (IRIS) classés par part estimée de personnes en difficulté (modèle sur petits "
-                              "domaines), avec intervalle de rang et signalements", len(ranked), neighbourhood_columns()))
+                              "domaines), avec intervalle de rang et signalements", len(ranked), neighbourhood_columns(data)))
     files.append(OpenFile(f"{DIRECTORY}/engagements.json", progress_json(data, built),
                           "progression des engagements : statut et toutes ses composantes (JSON)", len(data.progress)))
     files.append(OpenFile(f"{DIRECTORY}/LISEZMOI.txt", readme(data, files, built),
@@ -316,7 +320,7 @@ def downloads_page(data: SiteData, files: list[OpenFile]) -> str:
     return "".join([
         paragraphs(
             f"Les chiffres publiés sur ce site sont téléchargeables sous {licence.title}, en citant la source "
-            "(« Observatoire du numérique », le territoire) et la date.",
+            f"(« Observatoire du numérique — {data.territory.name} ») et la date.",
             "Seuls des agrégats sont publiés : aucune donnée individuelle, aucun poids de sondage, aucune estimation "
             "directe à l'échelle de l'IRIS ; une estimation sur trop peu de répondants, ou qui permettrait d'en "
             "retrouver une par soustraction, est laissée vide (« withheld »).",

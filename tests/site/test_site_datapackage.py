@@ -66,6 +66,7 @@ def test_readme_counts_the_zero_shares_and_their_interval(demo_site_dir):
     edge = table[(table["flag"] != "withheld") & table["estimate"].isin([0.0, 1.0])]
     assert len(edge) > 0 and edge[["ci_low", "ci_high"]].notna().all().all()
     assert set(edge["ci_method"]) == {"clopper_pearson_kish"}
-    assert (f"{fmt_number(len(edge))} part(s) publiée(s) valent exactement 0 % ou 100 % : {fmt_number(len(edge))} "
-            "avec l'intervalle exact de Clopper-Pearson") in readme
+    assert (f"{fmt_number(len(edge))} part(s) publiée(s) valent exactement 0 % ou 100 % : toutes ont reçu "
+            "l'intervalle exact de Clopper-Pearson sur l'effectif efficace de Kish (méthode « clopper_pearson_kish »)") \
+        in readme
     assert "ci_low et ci_high sont alors vides" not in readme
