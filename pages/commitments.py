@@ -72,7 +72,7 @@ def show_overview() -> None:
     st.table(commitments.status_counts(shown)[["label", "count"]].rename(
         columns={"label": "Statut", "count": "Engagements"}).set_index("Statut"))
     for line in commitments.divergences(shown):
-        st.warning(line, icon=":material/info:")
+        st.info(line, icon=":material/info:")
     if shown.empty:
         st.info("Aucun engagement ne correspond à ces filtres.")
     for theme, rows in shown.groupby("theme", sort=False):
