@@ -31,7 +31,6 @@ from observatoire.stats.reliability import BLANKED
 
 WITHHELD = "withheld"
 OVERALL = "overall"
-CELL = ("wave", "variable", "level")
 # breakdown -> (parent breakdown, child code -> parent code): nested partitions (IRIS in communes).
 Parents = Mapping[str, tuple[str, Mapping[str, str]]]
 
