@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import pytest
 
@@ -10,7 +11,7 @@ from observatoire.errors import UserError
 from observatoire.site.builder import build_site
 from observatoire.site.data import SiteConfig
 
-from conftest import BUILT
+BUILT = date(2026, 11, 23)
 
 
 def _published_again(data, commune: str):
