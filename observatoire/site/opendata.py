@@ -239,7 +239,7 @@ def readme(data: SiteData, files: list[OpenFile], built: date) -> bytes:
     for f in files:
         if f.columns is not None:
             lines += ["", f"Colonnes de {f.name.removeprefix(DIRECTORY + '/')} :",
-                      *[f"- {c.name} : {c.description}" + (f" ({c.unit})" if c.unit else "") for c in f.columns]]
+                      *[f"- {c.name} : {c.description}" + (f" (unité : {c.unit})" if c.unit else "") for c in f.columns]]
     lines += ["", "Clés de engagements.json (objet « indicators ») : " + ", ".join((*PROGRESS_KEYS, "theme_title")) + "."]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
