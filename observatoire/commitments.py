@@ -15,7 +15,7 @@ import pandas as pd
 
 from observatoire import export
 from observatoire.formatting import fmt_number, fmt_percent
-from observatoire.indicators.progress import STATUSES
+from observatoire.indicators.progress import STATUS_LABELS_FR, STATUSES
 from observatoire.viz.charts import Projection, Unit, demo_labelled, trend_chart
 
 DIRECTIONS = {
@@ -54,10 +54,50 @@ def filter_commitments(progress: pd.DataFrame, themes: Iterable[str] = (), statu
 def status_counts(progress: pd.DataFrame) -> pd.DataFrame:
     """Number of commitments per status present, in the method's order (STATUSES)."""
     counts = progress["status"].value_counts()
-    labels = progress.drop_duplicates("status").set_index("status")["status_label"]
     return pd.DataFrame(
-        [{"status": s, "label": labels.get(s, s), "count": int(counts.get(s, 0))} for s in STATUSES if s in labels]
+        [{"status": s, "label": STATUS_LABELS_FR[s], "count": int(counts.get(s, 0))} for s in STATUSES if s in counts]
     )
+
+
+def _count(n: int, total: int, what: str) -> str:
+    return f"{fmt_number(n)} engagement{'s' if n > 1 else ''} sur {fmt_number(total)} {what}"
+
+
+def divergences(progress: pd.DataFrame) -> list[str]:
+    """The overview's warnings, in plain French: commitments whose status the projection
+    contradicts, and those whose status is within the survey's margin of error (one sentence
+    each, empty when none). The app, the site and the CLI show these sentences."""
+    total, lines = len(progress), []
+    blank = pd.Series("", index=progress.index)
+    split = progress[progress.get("agreement", blank).isin(["status_optimistic", "status_pessimistic"])]
+    if len(split):
+        optimistic = int((split["agreement"] == "status_optimistic").sum())
+        kinds = [f"{fmt_number(optimistic)} jugé(s) atteint(s) ou en bonne voie alors que la probabilité d'atteindre "
+                 "la cible est inférieure à 50 %"] if optimistic else []
+        if len(split) > optimistic:
+            kinds.append(f"{fmt_number(len(split) - optimistic)} jugé(s) en retard alors qu'elle dépasse 50 %")
+        lines.append(
+            _count(len(split), total, "ont un statut que la projection de tendance contredit") + " ("
+            + ", ".join(split["id"]) + ") : " + " ; ".join(kinds) + ". Le statut prolonge le rythme moyen depuis "
+            "l'année de référence, la projection la tendance linéaire des valeurs observées : le détail est dans "
+            "chaque fiche.")
+    margin = progress[progress.get("within_margin", blank).fillna(False).astype(bool)]
+    if len(margin):
+        lines.append(_count(len(margin), total, "ont un statut dans la marge d'erreur de l'enquête") + " ("
+                     + ", ".join(margin["id"]) + ") : l'intervalle de confiance de la dernière valeur contient la "
+                     "cible ou le chemin nécessaire.")
+    return lines
+
+
+def divergence_line(row: Mapping) -> str:
+    """One visible sentence beside the status when the projection contradicts it ("" otherwise);
+    the reason is in `explain_progress`."""
+    kind, probability = _note(row, "agreement"), row.get("projection_probability")
+    if kind not in ("status_optimistic", "status_pessimistic") or not present(probability):
+        return ""
+    side = "moins" if kind == "status_optimistic" else "plus"
+    return (f"Attention : statut et projection divergent — la tendance linéaire donne {side} de 50 % de chances "
+            f"d'atteindre la cible ({fmt_percent(probability, 0)}).")
 
 
 def explain_progress(row: Mapping) -> list[str]:
@@ -80,6 +120,8 @@ def explain_progress(row: Mapping) -> list[str]:
     lines += _rates(row)
     lines.append(f"Statut : {row['status_label']}.")
     lines += _projection(row, unit)
+    if note := _note(row, "agreement_note"):
+        lines.append(f"{note}.")
     if caveat := _note(row, "caveat"):
         lines.append(f"Attention : {caveat}.")
     return lines
@@ -164,14 +206,16 @@ PROGRESS_EXPORT = (
     "id", "theme", "title", "unit_short", "latest_year", "latest_value", "latest_ci_low", "latest_ci_high",
     "target", "target_year", "status", "status_label", "base_year", "base_value", "cagr_actual", "cagr_required",
     "ratio", "projection_year", "projection_2026", "projection_low", "projection_high", "projection_probability",
-    "reason", "caveat", "catalog_status",
+    "reason", "caveat", "within_margin", "agreement", "agreement_note", "catalog_status",
 )
 EXPORT_NOTES = (
     "Observatoire du numérique : engagements numérique responsable et leur progression.",
     "Valeurs dans l'unité de l'indicateur (unit_short) ; latest_ci_low / latest_ci_high : intervalle de "
     "confiance à 95 % de la dernière valeur quand elle vient de l'enquête.",
     "Statut : méthode de mesure des progrès d'Open SDG (ratio = rythme observé / rythme nécessaire) ; "
-    "projection : tendance linéaire avec intervalle de prédiction à 95 %.",
+    "projection : tendance linéaire avec intervalle de prédiction à 95 % ; agreement : le statut et la "
+    "probabilité d'atteindre la cible concordent (agree) ou non (status_optimistic, status_pessimistic), "
+    "expliqué dans agreement_note ; within_margin : statut dans la marge d'erreur de l'enquête.",
     "catalog_status : published (engagement et cible publiés), sinon entrée illustrative.",
 )
 

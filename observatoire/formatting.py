@@ -37,3 +37,19 @@ def fmt_interval(low: float | None, high: float | None, decimals: int = 1, perce
         return "–"
     scale = 100 if percent else 1
     return f"[{fmt_number(low * scale, decimals)}{NBSP};{NBSP}{fmt_number(high * scale, decimals)}]"
+
+
+def fmt_level(level: float) -> str:
+    """A confidence level as a French percentage without needless decimals: `0.95` -> `95 %` (a plain
+    space, as in the interval headers « IC à 95 % » that readers and exports already use)."""
+    return f"{fmt_number(level * 100, 0 if round(level * 100, 6).is_integer() else 1)} %"
+
+
+def ci_short(level: float) -> str:
+    """`IC à 95 %`: the column header of an interval at `level` (the run's `ci_level` setting)."""
+    return f"IC à {fmt_level(level)}"
+
+
+def ci_long(level: float) -> str:
+    """`intervalle de confiance à 95 %`, for sentences."""
+    return f"intervalle de confiance à {fmt_level(level)}"

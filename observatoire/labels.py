@@ -6,6 +6,9 @@ relabelled answer or a renamed commune needs no code change.
 
 from __future__ import annotations
 
+import pandas as pd
+
+from observatoire.formatting import fmt_number
 from observatoire.geo import Geography
 from observatoire.survey_spec import SurveySpec
 
@@ -30,6 +33,17 @@ def group_labels(spec: SurveySpec, geography: Geography, domain_type: str) -> di
     if domain_type == "overall":
         return {}
     return {str(code): label for code, label in spec.labels_fr.get(domain_type, {}).items()}
+
+
+def population_note(spec: SurveySpec, variable: str, rows: pd.DataFrame | None = None) -> str:
+    """Whom the shares of `variable` describe, in French; a question asked to a subgroup says so,
+    with the subgroup's number of respondents (sum of `n_unweighted` over the groups of `rows`,
+    one wave: the groups partition it)."""
+    if variable not in spec.universes:
+        return f"part pondérée des {spec.population_of(variable)}."
+    n = "" if rows is None or rows.empty else f" ({fmt_number(int(rows['n_unweighted'].sum()))} répondants)"
+    return (f"question posée seulement aux {spec.population_of(variable)}{n} : part pondérée dans ce "
+            f"sous-groupe, pas parmi l'ensemble des {spec.population_fr}.")
 
 
 def variable_label(spec: SurveySpec, variable: str) -> str:

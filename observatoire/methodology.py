@@ -1,5 +1,8 @@
-"""Tables of the methodology page, generated from the settings, the survey description, the
-margins, the weighting diagnostics and the progress method: no number is copied by hand."""
+"""What the methodology pages say, generated from the settings in force, the survey description,
+the margins, the weighting diagnostics, the estimates actually computed and the progress method:
+no number and no method name is copied by hand. The app's page, the public site and the
+open-data `LISEZMOI.txt` all read these functions, so they say the same thing.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +11,33 @@ from typing import Any
 
 import pandas as pd
 
-from observatoire.formatting import fmt_number, fmt_percent
+from observatoire.formatting import fmt_level, fmt_number, fmt_percent
 from observatoire.indicators import progress
 from observatoire.labels import variable_label
 from observatoire.settings import SETTINGS
-from observatoire.stats.intervals import METHODS
+from observatoire.stats.intervals import BOUNDARY_METHOD, METHODS
 from observatoire.survey_spec import SurveySpec
+
+BOUNDARY_LABEL = "exact de Clopper-Pearson sur l'effectif efficace de Kish"
+SMALL_AREA_METHODS = {
+    "AMRL": "REML ajusté de Li et Lahiri (AMRL)",
+    "REML": "maximum de vraisemblance restreinte (REML)",
+    "ML": "maximum de vraisemblance (ML)",
+}
+AMRL_MSE = {"prasad_rao": "Prasad et Rao", "li_lahiri": "Prasad et Rao moins la correction de Li et Lahiri"}
+LONELY_PSU = {
+    "fail": "non admise : le calcul s'arrête avec un message (comme R par défaut)",
+    "adjust": "centrée sur le total moyen par unité primaire (R survey ≥ 4.3, « adjust »)",
+    "average": "variance moyenne des autres strates (« average »)",
+    "remove": "sans contribution à la variance (« remove »)",
+    "certainty": "traitée comme exhaustive (« certainty »)",
+}
 
 
 def ci_label(method: str) -> str:
     """The French name of an interval method, as the statistics engine declares it."""
+    if method == BOUNDARY_METHOD:
+        return BOUNDARY_LABEL
     return METHODS[method].label_fr if method in METHODS else method
 
 
@@ -41,31 +61,98 @@ def settings_table(values: Mapping[str, Any]) -> pd.DataFrame:
     ).set_index("Réglage")
 
 
-def disclosure_rules(values: Mapping[str, Any]) -> str:
-    """The reliability and disclosure rules in French, from the settings in force."""
+def boundary_rule(values: Mapping[str, Any], estimates: pd.DataFrame) -> str:
+    """What the published shares of exactly 0 or 1 received, counted in `estimates`."""
+    shown = estimates[estimates["flag"] != "withheld"]
+    edge = shown[shown["estimate"].isin([0.0, 1.0])]
+    if edge.empty:
+        return "Aucune part publiée ne vaut exactement 0 % ou 100 %."
+    no_interval = edge["ci_low"].isna() | edge["ci_high"].isna()
+    received = [(count, f"ont reçu l'intervalle {ci_label(method)} (méthode « {method} »)")
+                for method, count in edge.loc[~no_interval, "ci_method"].value_counts().items()]
+    if no_interval.any():
+        received.append((int(no_interval.sum()), f"n'ont pas d'intervalle (bornes vides, boundary_interval = "
+                                                  f"{values['boundary_interval']})"))
+    head = f"{fmt_number(len(edge))} part(s) publiée(s) valent exactement 0 % ou 100 % : "
+    if len(received) == 1:
+        return head + f"toutes {received[0][1]}."
+    return head + " ; ".join(f"{fmt_number(count)} {what}" for count, what in received) + "."
+
+
+def interval_rules(values: Mapping[str, Any], estimates: pd.DataFrame) -> list[str]:
+    """The interval method and level in force, and what the boundary shares received."""
+    fit = (" ; centré sur la proportion pondérée" if values["logit_fit"] == "weighted_mean"
+           else " ; ajusté comme le glm de R (comparaison avec R)") if values["ci_method_proportion"] == "logit" else ""
     rules = [
-        f"- Une estimation reposant sur moins de **{values['reliability_withhold_n']} répondants** n'est pas "
-        "diffusée : elle est remplacée par « donnée non diffusée ».",
-        f"- Elle est signalée « à interpréter avec prudence » sous **{values['reliability_fragile_n']} répondants** "
-        f"ou quand son coefficient de variation dépasse **{fmt_percent(values['reliability_fragile_cv'], 0)}**.",
+        f"Intervalles de confiance à {fmt_level(values['ci_level'])} ; proportions : "
+        f"{ci_label(values['ci_method_proportion'])}{fit} ; moyennes et totaux : {ci_label(values['ci_method_mean'])}. "
+        "Les variances tiennent compte de la stratification et du calage (linéarisation de Taylor sur les "
+        "résidus du calage) ; chaque vague est un échantillon indépendant.",
+    ]
+    if values["boundary_interval"] == "exact":
+        rules.append("Une part estimée à exactement 0 % ou 100 % reçoit l'intervalle exact de Clopper-Pearson calculé "
+                     f"sur l'effectif efficace de Kish (méthode « {BOUNDARY_METHOD} ») : un 0 % n'est jamais présenté "
+                     "comme certain.")
+    else:
+        rules.append("Une part estimée à exactement 0 % ou 100 % n'a pas d'intervalle (comme dans R) : ses bornes "
+                     "sont laissées vides.")
+    rules.append(boundary_rule(values, estimates))
+    return rules
+
+
+def disclosure_rules(values: Mapping[str, Any], estimates: pd.DataFrame | None = None) -> list[str]:
+    """The reliability and disclosure rules in force; with `estimates`, how many cells the
+    secondary-disclosure rule withheld in them."""
+    withhold_n = values["reliability_withhold_n"]
+    rules = [
+        f"Une estimation reposant sur moins de {fmt_number(withhold_n)} répondants n'est pas diffusée : elle est "
+        "remplacée par « donnée non diffusée », sans chiffre (règle du secret statistique de l'Insee pour les "
+        "données sur les personnes physiques).",
+        f"Une estimation reposant sur moins de {fmt_number(values['reliability_fragile_n'])} répondants, ou dont le "
+        f"coefficient de variation dépasse {fmt_percent(values['reliability_fragile_cv'], 0)}, est signalée "
+        "« fragile » : à interpréter avec prudence.",
     ]
     if values["reliability_withhold_cv"] is not None:
-        rules.append(f"- Elle n'est pas diffusée quand son coefficient de variation dépasse **{fmt_percent(values['reliability_withhold_cv'], 0)}**.")
-    rules.append(
-        f"- Intervalles de confiance à {fmt_percent(values['ci_level'], 0)} ; proportions : "
-        f"{ci_label(values['ci_method_proportion'])}. Les variances tiennent compte de la stratification et du "
-        "calage (linéarisation de Taylor sur les résidus du calage) ; chaque vague est un échantillon indépendant."
-    )
-    if values["boundary_interval"] == "exact":
-        rules.append(
-            "- Une part estimée à exactement 0 % ou 100 % reçoit l'intervalle exact de Clopper-Pearson calculé "
-            "sur l'effectif efficace de Kish (méthode « clopper_pearson_kish ») : un 0 % n'est jamais présenté "
-            "comme certain."
-        )
-    return "\n".join(rules)
+        rules.append("Une estimation dont le coefficient de variation dépasse "
+                     f"{fmt_percent(values['reliability_withhold_cv'], 0)} n'est pas diffusée.")
+    secondary = ("Secret secondaire : quand une seule cellule d'une répartition (communes, âges, sexes, diplômes, "
+                 f"IRIS d'une commune) n'est pas diffusée, ou que les cellules non diffusées réunissent moins de "
+                 f"{fmt_number(withhold_n)} répondants, la plus petite cellule suivante n'est pas diffusée non plus : "
+                 "sinon la donnée cachée se retrouverait par soustraction du total publié.")
+    if estimates is not None:
+        hidden = estimates[(estimates["flag"] == "withheld") & (estimates["n_unweighted"] >= withhold_n)]
+        cause = " (ou pour un coefficient de variation trop élevé)" if values["reliability_withhold_cv"] is not None else ""
+        secondary += (f" Dans ces résultats, {fmt_number(len(hidden))} cellule(s) d'au moins {fmt_number(withhold_n)} "
+                      f"répondants ne sont pas diffusées à ce titre{cause}.")
+    return [*rules, secondary]
 
 
-def design_table(spec: SurveySpec) -> pd.DataFrame:
+def small_area_rules(values: Mapping[str, Any]) -> list[str]:
+    """The small-area model's method options in force."""
+    method = values["small_area_method"]
+    mse = f" ; erreur quadratique moyenne : {AMRL_MSE[values['small_area_amrl_mse']]}" if method == "AMRL" else ""
+    return [
+        "Quartiers (IRIS) : modèle de Fay-Herriot sur l'échelle arc sinus, variance du modèle estimée par "
+        f"{SMALL_AREA_METHODS[method]} (précision {fmt_setting(values['small_area_tolerance'])}){mse} ; "
+        f"intervalles à {fmt_level(values['ci_level'])}.",
+        f"Classement des quartiers : un IRIS de moins de {fmt_number(values['ranking_min_population'])} habitants "
+        "de 15 ans ou plus (zone d'activité, parc…) est listé à part, sans rang.",
+        f"Lieux de médiation numérique : un IRIS dont le centre est à plus de {fmt_number(values['support_distance_m'])} "
+        "mètres (à vol d'oiseau) du lieu le plus proche compte comme éloigné.",
+    ]
+
+
+def _trimming(values: Mapping[str, Any]) -> str:
+    lower, upper = values["trimming_lower"], values["trimming_upper"]
+    if lower is None and upper is None:
+        return "aucun"
+    bounds = (f"entre {fmt_setting(lower)} et {fmt_setting(upper)} fois" if lower is not None and upper is not None
+              else f"au moins {fmt_setting(lower)} fois" if lower is not None else f"au plus {fmt_setting(upper)} fois")
+    return f"{bounds} le poids moyen de la vague, suivi d'un nouveau calage"
+
+
+def design_table(spec: SurveySpec, values: Mapping[str, Any]) -> pd.DataFrame:
+    """The design (survey/design.yaml) and the weighting and interval options in force."""
     design = spec.design
     rows = {
         "Poids de sondage": f"colonne « {design.weight} »",
@@ -74,12 +161,11 @@ def design_table(spec: SurveySpec) -> pd.DataFrame:
         "Correction de population finie": f"colonne « {design.fpc} »" if design.fpc else "aucune",
         "Vagues": f"colonne « {design.wave} » : chaque vague est un échantillon indépendant, pondéré et estimé séparément",
         "Calage": "raking (ajustement proportionnel itératif) sur les marges du tableau suivant, vague par vague",
-        "Tolérance et itérations du calage": f"{fmt_setting(design.raking_epsilon)} ; au plus {fmt_number(design.raking_max_iterations)} itérations",
-        "Écrêtage des poids": (
-            f"entre {fmt_setting(design.trim_lower)} et {fmt_setting(design.trim_upper)} fois le poids moyen "
-            "de la vague, suivi d'un nouveau calage"
-        ),
-        "Intervalles de confiance des proportions": f"{ci_label(design.ci_proportion)}, niveau {fmt_percent(design.ci_level, 0)}",
+        "Tolérance et itérations du calage": (f"{fmt_setting(values['raking_epsilon'])} ; au plus "
+                                              f"{fmt_number(values['raking_max_iterations'])} itérations"),
+        "Écrêtage des poids": _trimming(values),
+        "Strate à une seule unité primaire": LONELY_PSU[values["lonely_psu"]],
+        "Intervalles de confiance des proportions": f"{ci_label(values['ci_method_proportion'])}, niveau {fmt_level(values['ci_level'])}",
     }
     return pd.DataFrame({"Élément": list(rows), "Choix": list(rows.values())}).set_index("Élément")
 
@@ -92,7 +178,7 @@ def margins_table(spec: SurveySpec) -> pd.DataFrame:
         rows.append(
             {
                 "Variable de calage": " × ".join(variable_label(spec, c) for c in variable.columns),
-                "Fichier": f"survey/{variable.file}",
+                "Fichier": variable.file,
                 "Catégories": fmt_number(len(totals)),
                 "Population totale": fmt_number(sum(totals.values())),
             }

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from observatoire import disclosure
 from observatoire import settings as settings_mod
 from observatoire.areas.covariates import load_covariates
 from observatoire.areas.model import area_estimates
@@ -164,9 +165,10 @@ def run(inputs: Inputs, settings: Mapping[str, Any] | None = None) -> Results:
     geography = load_geography(territory)
     table = read_table(inputs.survey_path, value_labels=spec.labels_fr, content=inputs.content)
     report = validate_survey(table, spec, geography)
-    design = design_from_spec(derive(report.data, spec), spec) if report.ok else None
+    design = design_from_spec(derive(report.data, spec), spec, settings=settings_values) if report.ok else None
     catalog = load_catalog(territory.catalog)
-    values = indicator_values(catalog, load_values(territory.values, catalog), design, spec, territory.code)
+    values = indicator_values(catalog, load_values(territory.values, catalog), design, spec, territory.code,
+                              settings_values)
     support = territory_support(territory, geography)
     return Results(
         source=inputs.survey_path.name,
@@ -180,11 +182,11 @@ def run(inputs: Inputs, settings: Mapping[str, Any] | None = None) -> Results:
         sample_counts=sample_counts(design, spec),
         design=design,
         weighting=weighting(design, spec),
-        estimates=indicator_estimates(design, spec, settings_values, geography.has_iris),
+        estimates=indicator_estimates(design, spec, settings_values, geography),
         catalog=catalog,
         indicator_values=values,
         progress=assess_progress(catalog, values),
-        areas=small_areas(design, territory, geography, spec, support),
+        areas=small_areas(design, territory, geography, spec, support, settings_values),
         support=support,
     )
 
@@ -199,24 +201,26 @@ def sample_counts(design: Design | None, spec: SurveySpec) -> pd.DataFrame:
 
 
 def indicator_values(catalog: Catalog, stored: pd.DataFrame, design: Design | None, spec: SurveySpec,
-                     territory_code: str) -> pd.DataFrame:
+                     territory_code: str, settings: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """The stored values, with the survey indicators' rows replaced by this survey's estimates
     (none when the survey file is invalid: its stored figures belong to another survey)."""
     from_survey = {ind.id for ind in catalog.indicators if ind.source.type == "survey"}
     others = stored[~stored["indicator"].isin(from_survey)]
     if design is None:
         return others
-    return merge_values(others, survey_values(catalog, design.data, spec, territory_code, design=design))
+    return merge_values(others, survey_values(catalog, design.data, spec, territory_code, design=design,
+                                              settings=settings))
 
 
 def small_areas(design: Design | None, territory: Territory, geography: Geography, spec: SurveySpec,
-                support: SupportPlaces | None = None) -> pd.DataFrame:
+                support: SupportPlaces | None = None, settings: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Small-area table of the latest wave (empty without a valid survey, IRIS or covariates),
-    with the distance from each IRIS centroid to the nearest place of `support`."""
+    with the distance from each IRIS centroid to the nearest place of `support`; the model
+    follows the run's `settings`."""
     if design is None or not geography.has_iris or territory.covariates is None:
         return pd.DataFrame()
     latest = design.data[spec.design.wave].max()
-    areas = area_estimates(design, load_covariates(territory.covariates), latest).areas
+    areas = area_estimates(design, load_covariates(territory.covariates), latest, settings=settings).areas
     if support is not None:
         centres = geography.iris.set_index("code").reindex(areas["domain"])
         areas["support_distance_m"] = nearest_distances(centres["lon"], centres["lat"], support.places)
@@ -245,32 +249,37 @@ def weighting(design: Design | None, spec: SurveySpec) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(WEIGHTING_COLUMNS))
 
 
-def indicator_estimates(design: Design | None, spec: SurveySpec, settings: Mapping[str, Any], iris: bool = True) -> pd.DataFrame:
+def indicator_estimates(design: Design | None, spec: SurveySpec, settings: Mapping[str, Any],
+                        geography: Geography | None = None) -> pd.DataFrame:
     """Share of each derived indicator (level 1) by wave and group, IRIS included when the
-    territory has IRIS."""
+    territory has IRIS; no withheld cell can be recovered by subtraction (`disclosure.protect`,
+    IRIS nested in their commune)."""
     if design is None:
         return pd.DataFrame(columns=list(ESTIMATE_COLUMNS))
+    iris = geography is not None and geography.has_iris
     breakdowns = (*BREAKDOWNS, SMALL_AREA) if iris else BREAKDOWNS
     tables = [
         by_wave(design, variable, breakdown, spec, settings, level=1)
         for variable in spec.derived
         for breakdown in breakdowns
     ]
-    return pd.concat(tables, ignore_index=True)
+    parents = {SMALL_AREA: ("commune", dict(zip(geography.iris["code"], geography.iris["commune"])))} if iris else {}
+    return disclosure.protect(pd.concat(tables, ignore_index=True), settings, parents)
 
 
 def question_estimates(results: Results, variable: str, breakdown: str) -> pd.DataFrame:
     """Shares of every answer to `variable` by wave and `breakdown` (`ESTIMATE_COLUMNS`).
 
     Derived indicators are read from `results.estimates`; other questions are estimated now
-    from the calibrated design (callers cache the result).
+    from the calibrated design (callers cache the result), then protected from differencing.
     """
     if results.design is None:
         return pd.DataFrame(columns=list(ESTIMATE_COLUMNS))
     if variable in results.spec.derived:
         rows = results.estimates
         return rows[(rows["variable"] == variable) & (rows["domain_type"] == breakdown)].reset_index(drop=True)
-    return by_wave(results.design, variable, breakdown, results.spec, results.settings)
+    table = by_wave(results.design, variable, breakdown, results.spec, results.settings)
+    return disclosure.protect(table, results.settings)
 
 
 def by_wave(design: Design, variable: str, breakdown: str, spec: SurveySpec, settings: Mapping[str, Any], level: Any = None) -> pd.DataFrame:

@@ -10,7 +10,7 @@ tuple categories (`{("age_band", "sex"): {("15-29", "F"): 95000.0, ...}}`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +21,16 @@ import yaml
 from observatoire.errors import UserError
 
 RULE_OPERATORS = ("variable", "any_of", "all_of", "at_least", "not")
-# What trimming bounds are relative to (supported by observatoire.stats.spec_design).
-TRIM_REFERENCES = ("mean",)
+# Method options that older design.yaml files carried: they are settings now (observatoire.settings).
+MOVED_TO_SETTINGS = {
+    "raking.epsilon": "raking_epsilon",
+    "raking.max_iterations": "raking_max_iterations",
+    "trimming": "trimming_lower, trimming_upper",
+    "ci": "ci_method_proportion, ci_level",
+}
 _PYTHON_TYPES = {"string": str, "integer": int, "number": float}
+# Who the survey describes when the codebook does not say (its `population_fr` key).
+DEFAULT_POPULATION = "personnes de la population enquêtée"
 
 
 @dataclass(frozen=True)
@@ -55,20 +62,13 @@ class RakingVariable:
 
 
 @dataclass(frozen=True)
-class DesignSettings:
+class DesignDescription:
     weight: str
     strata: str | None
     cluster: str | None
     fpc: str | None
     wave: str
     raking: tuple[RakingVariable, ...]
-    raking_epsilon: float
-    raking_max_iterations: int
-    trim_relative_to: str
-    trim_lower: float
-    trim_upper: float
-    ci_proportion: str
-    ci_level: float
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,13 @@ class SurveySpec:
     questions_fr: dict[str, str]  # column -> French question wording
     labels_fr: dict[str, dict]  # column -> {value: French label}, in display order
     derived: dict[str, DerivedVariable]
-    design: DesignSettings
+    design: DesignDescription
     margins: dict
+    population_fr: str = DEFAULT_POPULATION  # who every figure describes (« habitants de 15 ans ou plus »)
+    # Filtered questions: variable -> derived 0/1 variable saying who was asked (codebook `universe`),
+    # and derived variable -> French name of that subgroup (its `universe_fr`).
+    universes: dict[str, str] = field(default_factory=dict)
+    universe_labels_fr: dict[str, str] = field(default_factory=dict)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -93,6 +98,12 @@ class SurveySpec:
             if candidate.name == name:
                 return candidate
         raise KeyError(name)
+
+    def population_of(self, variable: str) -> str:
+        """Who a figure about `variable` describes: the subgroup a filtered question was asked to
+        (« personnes en difficulté avec les démarches en ligne »), else the survey's population."""
+        universe = self.universes.get(variable)
+        return self.universe_labels_fr[universe] if universe else self.population_fr
 
     def value_label(self, variable: str, value: Any) -> str:
         """French label of a value (falls back to the value itself)."""
@@ -113,6 +124,9 @@ def load_spec(survey_dir: Path, margins_dir: Path | None = None) -> SurveySpec:
     labels, variable_labels, questions = _parse_codebook(variables, by_name, survey_dir / "codebook.yaml")
     derived = _parse_derived(_section(codebook, "derived", survey_dir / "codebook.yaml"), by_name)
     variable_labels.update({name: d.label_fr for name, d in derived.items()})
+    universes, universe_labels = _parse_universes(codebook, derived, survey_dir / "codebook.yaml")
+    for name, universe in universes.items():  # the label says who was asked, wherever it shows
+        variable_labels[name] = f"{variable_labels[name]} (parmi les {universe_labels[universe]})"
     design = _parse_design(design_doc, by_name, survey_dir / "design.yaml")
     margins = _load_margins(design.raking, by_name, margins_dir)
     return SurveySpec(
@@ -126,6 +140,9 @@ def load_spec(survey_dir: Path, margins_dir: Path | None = None) -> SurveySpec:
         derived=derived,
         design=design,
         margins=margins,
+        population_fr=str(codebook.get("population_fr") or DEFAULT_POPULATION),
+        universes=universes,
+        universe_labels_fr=universe_labels,
     )
 
 
@@ -212,6 +229,24 @@ def _parse_codebook(variables: dict, fields: dict[str, Field], path: Path):
     return labels, variable_labels, questions
 
 
+def _parse_universes(codebook: dict, derived: dict[str, DerivedVariable], path: Path) -> tuple[dict, dict]:
+    """`universe: DERIVED` on a variable (column or derived) asked only where DERIVED is 1, and
+    the subgroup's French name (`universe_fr` on DERIVED)."""
+    entries = {**codebook["variables"], **codebook["derived"]}
+    universes = {name: str(entry["universe"]) for name, entry in entries.items()
+                 if isinstance(entry, dict) and entry.get("universe")}
+    labels = {}
+    for name, universe in universes.items():
+        entry = codebook["derived"].get(universe)
+        if not isinstance(entry, dict) or not entry.get("universe_fr"):
+            raise _spec_error(path, f"« {name} » : « universe: {universe} » doit nommer une variable dérivée qui a "
+                              "un « universe_fr » (le nom du sous-groupe interrogé)")
+        if universe == name:
+            raise _spec_error(path, f"« {name} » ne peut pas être son propre univers")
+        labels[universe] = str(entry["universe_fr"])
+    return universes, labels
+
+
 def _parse_derived(derived: dict, fields: dict[str, Field]) -> dict[str, DerivedVariable]:
     out = {}
     for name, entry in derived.items():
@@ -256,28 +291,23 @@ def _check_rule(rule: Any, fields: dict[str, Field], name: str) -> None:
             _check_rule(part, fields, name)
 
 
-def _parse_design(doc: dict, fields: dict[str, Field], path: Path) -> DesignSettings:
+def _parse_design(doc: dict, fields: dict[str, Field], path: Path) -> DesignDescription:
+    moved = [f"{key} → {setting}" for key, setting in MOVED_TO_SETTINGS.items() if _has(doc, key)]
+    if moved:
+        raise _spec_error(path, "options de méthode à déplacer dans le bloc « settings » de observatoire.yaml "
+                          f"({' ; '.join(moved)} ; voir docs/reglages.md)")
     try:
-        raking = doc["raking"]
-        trimming = doc["trimming"]
         variables = tuple(
             RakingVariable(name=str(v["name"]), columns=tuple(v["columns"]), file=str(v["file"]))
-            for v in raking["variables"]
+            for v in doc["raking"]["variables"]
         )
-        settings = DesignSettings(
+        settings = DesignDescription(
             weight=str(doc["weight"]),
             strata=doc.get("strata"),
             cluster=doc.get("cluster"),
             fpc=doc.get("fpc"),
             wave=str(doc["wave"]),
             raking=variables,
-            raking_epsilon=float(raking["epsilon"]),
-            raking_max_iterations=int(raking["max_iterations"]),
-            trim_relative_to=str(trimming["relative_to"]),
-            trim_lower=float(trimming["lower"]),
-            trim_upper=float(trimming["upper"]),
-            ci_proportion=str(doc["ci"]["proportion"]),
-            ci_level=float(doc["ci"]["level"]),
         )
     except (KeyError, TypeError, ValueError) as err:
         raise _spec_error(path, f"réglage absent ou invalide ({err})") from err
@@ -286,11 +316,16 @@ def _parse_design(doc: dict, fields: dict[str, Field], path: Path) -> DesignSett
     unknown = sorted({c for c in named if c is not None and c not in fields})
     if unknown:
         raise _spec_error(path, f"colonnes inconnues du schéma : {unknown}")
-    if not 0 < settings.trim_lower < 1 < settings.trim_upper:
-        raise _spec_error(path, "les bornes d'écrêtage doivent vérifier 0 < lower < 1 < upper")
-    if settings.trim_relative_to not in TRIM_REFERENCES:
-        raise _spec_error(path, f"« trimming.relative_to » doit valoir {' ou '.join(TRIM_REFERENCES)}")
     return settings
+
+
+def _has(doc: dict, dotted: str) -> bool:
+    value: Any = doc
+    for part in dotted.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return False
+        value = value[part]
+    return True
 
 
 def _load_margins(variables: tuple[RakingVariable, ...], fields: dict[str, Field], margins_dir: Path) -> dict:

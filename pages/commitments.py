@@ -21,6 +21,8 @@ def show_detail(row) -> None:
     st.title(f"Engagements — {row['id']} · {row['title']}")
     presentation = presentation_toggle()
     status_badge(row)
+    if warning := commitments.divergence_line(row):
+        st.warning(warning, icon=":material/info:")
     indicator = catalog.get(row["id"])
     st.markdown(f"**{commitments.headline_line(row)}**")
     if not presentation:
@@ -69,6 +71,8 @@ def show_overview() -> None:
     shown = commitments.filter_commitments(progress, themes, statuses)
     st.table(commitments.status_counts(shown)[["label", "count"]].rename(
         columns={"label": "Statut", "count": "Engagements"}).set_index("Statut"))
+    for line in commitments.divergences(shown):
+        st.info(line, icon=":material/info:")
     if shown.empty:
         st.info("Aucun engagement ne correspond à ces filtres.")
     for theme, rows in shown.groupby("theme", sort=False):

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from observatoire import labels
-from observatoire.formatting import fmt_number
+from observatoire.formatting import ci_long, fmt_number
 from observatoire.pipeline import headline
 from observatoire.ui import components, loaders
 from observatoire.ui.tables import sample_table, status_counts
@@ -14,7 +14,7 @@ st.title(f"Observatoire du numérique — {results.territory.name}")
 st.markdown(
     f"Inégalités d'accès et d'usage du numérique des habitants {results.territory.of_name()}, mesurées par enquête, "
     "et suivi des engagements pour un numérique responsable. Chaque chiffre est donné avec son "
-    "intervalle de confiance à 95 % et le nombre de répondants sur lequel il repose."
+    f"{ci_long(results.settings['ci_level'])} et le nombre de répondants sur lequel il repose."
 )
 
 figures = headline(results)
@@ -24,7 +24,8 @@ else:
     st.header(f"Chiffres clés — vague {int(figures['wave'].iloc[0])}")
     for column, row in zip(st.columns(len(figures)), figures.to_dict("records")):
         with column:
-            components.figure_card(row, labels.variable_label(spec, row["variable"]), help=spec.derived[row["variable"]].description_fr)
+            components.figure_card(row, labels.variable_label(spec, row["variable"]), help=spec.derived[row["variable"]].description_fr,
+                                    level=results.settings["ci_level"])
 
 st.header("Engagements numérique responsable")
 progress = results.progress

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from observatoire import export, labels
+from observatoire.formatting import ci_long
 from observatoire.stats import COLUMNS
 from observatoire.ui import components, loaders
 from observatoire.ui.legend import show_legend
@@ -54,7 +55,7 @@ with map_column:
     st.pydeck_chart(deck, height=520, alt=summary)
     show_support(results.support)
 with side_column:
-    show_legend(classes, f"Part des habitants de 15 ans ou plus, {wave}")
+    show_legend(classes, f"Part des {results.spec.population_of(variable)}, {wave}")
     st.caption(summary)
     group_labels = labels.group_labels(results.spec, results.geography, geo_level)
     export_table = table.assign(name=table["domain"].map(group_labels))
@@ -69,5 +70,5 @@ with side_column:
 # Full width, so that the table never needs a scroll area (not reachable by keyboard).
 st.subheader("Les chiffres de la carte")
 components.estimate_table(table.sort_values("domain"), group_labels,
-                          f"{subject.capitalize()}, {wave} : estimation, intervalle de confiance à 95 %, nombre de "
-                          "répondants et fiabilité, pour chaque territoire estimé.")
+                          f"{subject.capitalize()}, {wave} : estimation, {ci_long(results.settings['ci_level'])}, "
+                          "nombre de répondants et fiabilité, pour chaque territoire estimé.", results.settings["ci_level"])

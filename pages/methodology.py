@@ -6,15 +6,23 @@ from observatoire.indicators import progress
 from observatoire.methodology import (
     design_table,
     disclosure_rules,
+    interval_rules,
     margins_table,
     progress_thresholds,
     settings_table,
+    small_area_rules,
     weighting_table,
 )
 from observatoire.ui import loaders
 
 results = loaders.current_results()
-spec = results.spec
+spec, values = results.spec, results.settings
+
+
+def bullets(lines: list[str]) -> None:
+    st.markdown("\n".join(f"- {line}" for line in lines))
+
+
 st.title("Méthodologie")
 st.markdown(
     "Cette page est produite à partir des fichiers de description de l'enquête (`survey/`), des "
@@ -22,11 +30,11 @@ st.markdown(
 )
 
 st.header("Plan de sondage et pondération")
-st.table(design_table(spec))
+st.table(design_table(spec, values))
 
 st.subheader("Marges de calage")
 st.markdown(
-    "Les poids de chaque vague sont calés sur la population de 15 ans ou plus (recensement). "
+    f"Les poids de chaque vague sont calés sur les {spec.population_fr} (recensement). "
     "Les sources et millésimes sont décrits dans `survey/margins/README.md`."
 )
 st.table(margins_table(spec))
@@ -42,8 +50,10 @@ else:
     )
 
 st.header("Intervalles de confiance, fiabilité et secret statistique")
-values = results.settings
-st.markdown(disclosure_rules(values))
+bullets(interval_rules(values, results.estimates))
+bullets(disclosure_rules(values, results.estimates))
+if not results.areas.empty:
+    bullets(small_area_rules(values))
 st.subheader("Tous les réglages")
 st.table(settings_table(values))
 

@@ -36,9 +36,10 @@ if rows.empty:
 
 group_labels = labels.group_labels(spec, results.geography, breakdown)
 named = rows.assign(groupe=group_names(rows, group_labels))
-st.altair_chart(bar_chart(named, label="groupe", title=subject), width="stretch")
+level = results.settings["ci_level"]
+st.altair_chart(bar_chart(named, label="groupe", title=subject, level=level), width="stretch")
 where = "" if wave is None else f", vague {wave}"
-components.estimate_table(rows, group_labels, f"{subject}{where} : part pondérée des habitants de 15 ans ou plus.")
+components.estimate_table(rows, group_labels, f"{subject}{where} : {labels.population_note(spec, variable, rows if breakdown != 'wave' else None)}", level)
 withheld = int((rows["flag"] == "withheld").sum())
 if withheld:
     st.caption(f"{withheld} groupe(s) sans barre : {WITHHELD} (moins de {results.settings['reliability_withhold_n']} répondants).")
@@ -59,4 +60,4 @@ if first == second:
     st.info("Choisissez deux groupes différents.")
 else:
     difference = loaders.comparison(results, variable, level, breakdown, first, second, wave).iloc[0]
-    st.markdown(comparison_text(difference, names[first], names[second]))
+    st.markdown(comparison_text(difference, names[first], names[second], level))

@@ -10,6 +10,7 @@ import pandas as pd
 import pyreadstat
 import pytest
 
+from observatoire import disclosure
 from observatoire.errors import UserError
 from example_territory import DEMO_SURVEY, example_inputs, upload_inputs
 from observatoire.pipeline import (
@@ -62,7 +63,13 @@ def test_every_published_row_has_n_interval_and_flag(demo):
     assert (estimates["n_unweighted"] >= 0).all()
     withheld = estimates["flag"] == "withheld"
     assert withheld.any() and estimates.loc[withheld, ["estimate", "ci_low", "ci_high"]].isna().all().all()
-    assert (estimates.loc[withheld, "n_unweighted"] < demo.settings["reliability_withhold_n"]).all()
+    threshold = demo.settings["reliability_withhold_n"]
+    assert withheld[estimates["n_unweighted"] < threshold].all()
+    # the others withheld protect a small cell from subtraction (secondary disclosure): none leaks
+    iris = demo.geography.iris
+    parents = {"iris": ("commune", dict(zip(iris["code"], iris["commune"])))}
+    assert (withheld & (estimates["n_unweighted"] >= threshold)).any()
+    assert disclosure.audit(estimates, demo.settings, parents) == []
     published = estimates[~withheld]
     assert published[["estimate", "ci_method"]].notna().all().all()
     assert ((published["estimate"] >= 0) & (published["estimate"] <= 1)).all()

@@ -13,13 +13,16 @@ Words for all of it are in `areas.labels`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from observatoire.areas.covariates import MODEL_COVARIATES, commune_covariates
 from observatoire.fragility import COMPONENT_COLUMNS, fragility_index
+from observatoire.settings import resolve
 from observatoire.stats import COLUMNS, Design, estimate
 from observatoire.stats.small_area import ProportionEstimates, fit_proportions
 
@@ -53,18 +56,28 @@ class AreaEstimates:
     model: ProportionEstimates
 
 
-def area_estimates(design: Design, covariates: pd.DataFrame, wave, *, variable: str = VARIABLE) -> AreaEstimates:
-    """Small-area shares, counts and fragility index for every IRIS of `covariates`."""
+def _model_options(settings: Mapping[str, Any] | None) -> dict:
+    """fit_proportions' method options from the run's settings (defaults when None)."""
+    values = resolve(settings)
+    return {"method": values["small_area_method"], "level": values["ci_level"],
+            "amrl_mse": values["small_area_amrl_mse"], "tol": values["small_area_tolerance"]}
+
+
+def area_estimates(design: Design, covariates: pd.DataFrame, wave, *, variable: str = VARIABLE,
+                   settings: Mapping[str, Any] | None = None) -> AreaEstimates:
+    """Small-area shares, counts and fragility index for every IRIS of `covariates`; the model's
+    method and interval level follow the run's `settings`."""
     direct = direct_estimates(design, wave, variable)
-    model = fit_proportions(direct, covariates[list(MODEL_COVARIATES)])
+    model = fit_proportions(direct, covariates[list(MODEL_COVARIATES)], **_model_options(settings))
     return AreaEstimates(int(wave), _area_table(model, direct, covariates, "iris", variable), model)
 
 
-def commune_estimates(design: Design, covariates: pd.DataFrame, wave, *, variable: str = VARIABLE) -> AreaEstimates:
+def commune_estimates(design: Design, covariates: pd.DataFrame, wave, *, variable: str = VARIABLE,
+                      settings: Mapping[str, Any] | None = None) -> AreaEstimates:
     """The same by commune (Fay–Herriot over the communes, covariates aggregated from the IRIS)."""
     by_commune = commune_covariates(covariates).assign(commune=lambda t: t.index)
     direct = direct_estimates(design, wave, variable, by="commune")
-    model = fit_proportions(direct, by_commune[list(MODEL_COVARIATES)])
+    model = fit_proportions(direct, by_commune[list(MODEL_COVARIATES)], **_model_options(settings))
     return AreaEstimates(int(wave), _area_table(model, direct, by_commune, "commune", variable), model)
 
 

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from observatoire.disclosure import complementary
 from observatoire.errors import UserError
 from observatoire.fragility import COMPONENT_COLUMNS, deciles
 from observatoire.settings import resolve
@@ -173,6 +174,19 @@ def area_flags(areas: pd.DataFrame, settings: Mapping[str, Any], min_population:
     return flags
 
 
+def withheld_direct(areas: pd.DataFrame, settings: Mapping[str, Any]) -> np.ndarray:
+    """Areas whose direct share is not published: under the threshold, or needed so that no such
+    IRIS can be recovered from its commune's published share (`disclosure.complementary`)."""
+    n = areas["n_unweighted"].to_numpy(dtype=float)
+    small = n < settings["reliability_withhold_n"]
+    if areas["domain_type"].iloc[0] != "iris":
+        return small
+    out = small.copy()
+    for rows in areas.groupby("commune", sort=False).indices.values():
+        out[rows] = complementary(n[rows], small[rows], settings["reliability_withhold_n"])
+    return out
+
+
 def rank_areas(
     areas: pd.DataFrame,
     by: str = "count",
@@ -218,7 +232,7 @@ def rank_areas(
         chosen.loc[eligible, "rank_high"] = high
         chosen.loc[eligible, "p_top_k"] = ranks.p_top(k)
         chosen.loc[eligible, "tier"] = ranks.tiers(k, low)
-    withheld = chosen["n_unweighted"] < settings["reliability_withhold_n"]
+    withheld = withheld_direct(areas, settings)[in_selection]
     chosen.loc[withheld, ["direct", "direct_se"]] = np.nan
     chosen.loc[withheld & (chosen["method"] != "synthetic"), "synthetic_share"] = np.nan
     score = _scores(areas, areas["estimate"].to_numpy(dtype=float), by)[in_selection]

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from observatoire.commitments import divergences
 from observatoire.errors import UserError
 from observatoire.formatting import fmt_number
 from observatoire.indicators.catalog import load_catalog
-from observatoire.indicators.progress import CITATION, assess_progress
+from observatoire.indicators.progress import CITATION, STATUS_LABELS_FR, assess_progress
 from observatoire.commands.arguments import add_territory, results_of, territory_of
 from observatoire.indicators.values import load_values
 
@@ -73,10 +74,12 @@ def text_table(table: pd.DataFrame) -> str:
         ratio = "–" if pd.isna(row["ratio"]) else fmt_number(row["ratio"], 2)
         lines.append(f"{row['id']:5}{mark}{title:{TITLE_WIDTH + 1}}{latest:>22}  {_value(row, 'target'):>9}  "
                      f"{row['status_label']:28}{ratio:>7}  {_projection(row)}")
-    counts = table["status_label"].value_counts()
+    counts = table["status"].map(STATUS_LABELS_FR).value_counts()
     lines.append("")
     lines.append("Statuts : " + " · ".join(f"{label} {n}" for label, n in counts.items()))
     lines.append(f"* entrée illustrative ou indicateur illustratif ({int(table['illustrative'].sum())} sur {len(table)}).")
+    lines += divergences(table)
+    lines += [f"- {row['id']} : {row['agreement_note']}." for _, row in table.iterrows() if row.get("agreement_note")]
     lines.append(f"Méthode : {CITATION}.")
     return "\n".join(lines)
 

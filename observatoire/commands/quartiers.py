@@ -23,7 +23,7 @@ from observatoire.areas.model import area_estimates, commune_estimates
 from observatoire.areas.ranking import BY, DEFAULT_K, DEFAULT_SEED, rank_areas
 from observatoire.commands.arguments import add_territory, results_of
 from observatoire.errors import UserError
-from observatoire.formatting import fmt_interval, fmt_number, fmt_percent
+from observatoire.formatting import ci_short, fmt_interval, fmt_number, fmt_percent
 from observatoire.geo import Geography
 
 LEVELS = ("iris", "commune")
@@ -102,7 +102,7 @@ def _areas(results, level: str, wave: int) -> pd.DataFrame:
         return results.areas
     covariates = load_covariates(results.territory.covariates)
     estimates = area_estimates if level == "iris" else commune_estimates
-    return estimates(results.design, covariates, wave).areas
+    return estimates(results.design, covariates, wave, settings=results.settings).areas
 
 
 def table_lines(ranked: pd.DataFrame, geography: Geography, settings, wave: int, demo_note: str) -> list[str]:
@@ -117,7 +117,7 @@ def table_lines(ranked: pd.DataFrame, geography: Geography, settings, wave: int,
         "",
         f"{'Rang':>4}  {'IC rang':>9}  {f'P(top {k})':>10}  {'Prio.':>5}  {'Commune':<22} "
         + (f"{'IRIS':<30} " if level == "iris" else "")
-        + f"{'n':>4}  {'Directe':>8}  {'Modèle':>8}  {'IC 95 %':>16}  {'Personnes':>9}  Signalements",
+        + f"{'n':>4}  {'Directe':>8}  {'Modèle':>8}  {ci_short(settings['ci_level']):>16}  {'Personnes':>9}  Signalements",
     ]
     for row, source in zip(table.to_dict("records"), ranked.to_dict("records")):  # figures from unrounded values
         ranked_row = pd.notna(row["rank"])

@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "site",
         help="Construit le site public statique (pages HTML légères et données ouvertes)",
         description="Site public statique : pages HTML sans script ni ressource externe, et fichiers de "
-        "données ouvertes (agrégats seulement, Licence Ouverte 2.0).",
+        "données ouvertes (agrégats seulement, sous la licence du territoire, décrits par datapackage.json).",
     )
     parser.add_argument("--out", required=True, type=Path, help="dossier où écrire le site")
     parser.add_argument("--data", type=Path, help="fichier d'enquête (CSV, XLSX, SAV) ; défaut : celui du territoire")

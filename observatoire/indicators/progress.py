@@ -12,6 +12,16 @@ Open SDG's labels substantial/moderate/limited progress/deterioration are rename
 moderate/insufficient/moving_away. Two directions Open SDG lacks are handled explicitly: `band`
 (inside the band = achieved; outside, the nearest bound is the target) and `binary` (achieved or
 not). Edge cases give a status with a `reason`, never an exception; every component is returned.
+
+Two readings are reconciled in words, in one place (`agreement`, `_margin`), for the app, the site
+and the CLI:
+- the status extrapolates the compound growth rate since the base year, the projection a linear
+  trend fitted on every observed value (projection.py); when a favourable status meets a
+  probability of reaching the target below 50 % (or an unfavourable one above 50 %),
+  `agreement` says so and why (`agreement_note`);
+- a survey value carries sampling error: when its confidence interval contains the target (or
+  the value the required path gives for its year), the status label says « dans la marge
+  d'erreur » with the interval (`within_margin`), instead of a bare achieved or missed.
 """
 
 from __future__ import annotations
@@ -40,6 +50,11 @@ STATUS_LABELS_FR = {
     "not_available": "Non évaluable",
 }
 HEADLINE_GEO_LEVEL = TERRITORY_LEVEL
+# Statuses that say the target is (being) reached, and those that say it is not.
+FAVOURABLE = ("target_achieved", "on_track")
+UNFAVOURABLE = ("moderate", "insufficient", "moving_away")
+AGREEMENTS = ("agree", "status_optimistic", "status_pessimistic", "")  # "" = no probability to compare
+MARGIN_LABEL = "dans la marge d'erreur"
 
 
 def cagr(current: float, base: float, t_current: int, t_base: int) -> float:
@@ -112,7 +127,7 @@ def _empty(indicator: Indicator) -> dict:
         "n_points": 0, "cagr_actual": None, "cagr_required": None, "ratio": None,
         "growth_progress": None, "threshold_high": None, "threshold_med": None,
         "threshold_low": None, "limit_coefficient": None, "sign": None, "direction_sign": None,
-        "score": None,
+        "score": None, "within_margin": False, "required_path_value": None,
     }
 
 
@@ -168,15 +183,41 @@ def _na(out: dict, reason: str) -> dict:
 
 
 def _finish(out: dict) -> dict:
-    """Fold the notes into the reason and add the CI caveat, whatever the status."""
+    """Fold the notes into the reason and add the sampling-error caveat, whatever the status."""
     if out["notes"]:
         out["reason"] = " ; ".join([r for r in [out["reason"]] if r] + out["notes"])
-    low, high, target = out["latest_ci_low"], out["latest_ci_high"], out["target"]
-    if None not in (low, high) and target is not None and low <= target <= high:
-        out["caveat"] = (f"l'intervalle de confiance de la dernière valeur [{_num(low)} ; {_num(high)}] "
-                         f"contient la cible ({_num(target)}) : l'écart à la cible n'est pas significatif")
+    _margin(out)
     del out["notes"]
     return out
+
+
+def _margin(out: dict) -> None:
+    """`within_margin` and its caveat when the latest value's interval contains the target, or
+    the value of the required path in the latest year (then neither ahead nor behind is shown)."""
+    low, high, target = out["latest_ci_low"], out["latest_ci_high"], out["target"]
+    if None in (low, high) or target is None:
+        return
+    interval = f"[{_num(low)} ; {_num(high)}]"
+    if low <= target <= high:
+        out["within_margin"] = True
+        out["caveat"] = (f"l'intervalle de confiance de la dernière valeur {interval} contient la cible "
+                         f"({_num(target)}) : l'enquête ne permet pas de dire si la cible est atteinte ou non")
+        return
+    path = _required_path_value(out)
+    if path is not None and low <= path <= high and out["status"] != "not_available":
+        out["within_margin"] = True
+        out["required_path_value"] = path
+        out["caveat"] = (f"l'intervalle de confiance de la dernière valeur {interval} contient la valeur du chemin "
+                         f"nécessaire en {out['latest_year']} ({_num(path)}) : l'avance ou le retard sur le rythme "
+                         "nécessaire n'est pas significatif")
+
+
+def _required_path_value(out: dict) -> float | None:
+    """Where the constant growth from the base to the target would be in the latest year."""
+    required, base = out["cagr_required"], out["base_value_used"]
+    if required is None or base is None:
+        return None
+    return base * (1 + required) ** (out["latest_year"] - out["base_year"])
 
 
 def _locate_base(indicator: Indicator, series: pd.DataFrame, out: dict) -> bool:
@@ -287,15 +328,78 @@ def _binary(indicator: Indicator, series: pd.DataFrame, out: dict) -> dict:
     return _finish(out)
 
 
+def status_label(row: dict) -> str:
+    """The status in words; « dans la marge d'erreur » with the interval when sampling error
+    leaves it undecided."""
+    label = STATUS_LABELS_FR[row["status"]]
+    if not row.get("within_margin"):
+        return label
+    decimals = int(row.get("decimals") or 1)
+    interval = f"[{fmt_number(row['latest_ci_low'], decimals)} ; {fmt_number(row['latest_ci_high'], decimals)}]"
+    return f"{label}, {MARGIN_LABEL} {interval}"
+
+
+def _with_unit(value: float, row: dict) -> str:
+    unit = row.get("unit_short") or ""
+    return f"{fmt_number(value, int(row.get('decimals') or 1))} {unit}".strip()
+
+
+def agreement(row: dict) -> tuple[str, str]:
+    """Whether the status and the projection's probability of reaching the target tell the same
+    story (`AGREEMENTS`), and, when they do not, why in plain French."""
+    probability = row.get("projection_probability")
+    if probability is None or pd.isna(probability) or row["status"] == "not_available":
+        return "", ""
+    optimistic = row["status"] in FAVOURABLE and probability < 0.5
+    pessimistic = row["status"] in UNFAVOURABLE and probability > 0.5
+    if not (optimistic or pessimistic):
+        return "agree", ""
+    trend = (f"la projection prolonge la tendance linéaire des {int(row['projection_points'])} valeurs observées "
+             f"({_slope(row)}) et donne {_with_unit(row['projection_2026'], row)} en "
+             f"{int(row['projection_year'])}, soit une probabilité {_chance(probability)} d'atteindre la cible")
+    if row["status"] == "target_achieved":
+        status = "le statut constate que la dernière valeur atteint la cible"
+    elif row.get("cagr_actual") is not None and not pd.isna(row.get("cagr_actual")):
+        status = (f"le statut suppose que l'évolution annuelle moyenne depuis {int(row['base_year'])} "
+                  f"({_rate(row['cagr_actual'])}, taux composé) se poursuit")
+        if row.get("target_year") and row.get("latest_value") is not None:
+            compound = row["latest_value"] * (1 + row["cagr_actual"]) ** (row["target_year"] - row["latest_year"])
+            status += f", ce qui mènerait à {_with_unit(compound, row)} en {int(row['target_year'])}"
+    else:
+        status = f"le statut compare le rythme observé aux seuils de la méthode ({row['status_label'].lower()})"
+    verdict = ("le statut est plus favorable que la projection" if optimistic
+               else "la projection est plus favorable que le statut")
+    return ("status_optimistic" if optimistic else "status_pessimistic",
+            f"Statut et projection divergent ({verdict}) : {status} ; {trend}")
+
+
+def _chance(probability: float) -> str:
+    if probability < 0.005:
+        return "de moins de 1 %"
+    if probability > 0.995:
+        return "de plus de 99 %"
+    return f"de {fmt_number(100 * probability, 0)} %"
+
+
+def _slope(row: dict) -> str:
+    """`hausse de 6,7 points par an` (percentages change by points), `baisse de 120 t par an`."""
+    slope = row["projection_slope"]
+    size = fmt_number(abs(slope), int(row.get("decimals") or 1))
+    unit = "points" if row.get("unit_short") == "%" else (row.get("unit_short") or "")
+    return f"{'hausse' if slope >= 0 else 'baisse'} de {size} {unit} par an".replace("  ", " ")
+
+
 def assess_progress(catalog: Catalog, values: pd.DataFrame, projection_year: int | None = None) -> pd.DataFrame:
-    """One row per indicator: every component of the assessment plus the projection."""
+    """One row per indicator: every component of the assessment, the projection, and whether
+    they agree (`agreement`, `agreement_note`)."""
     rows = []
     for ind in catalog.indicators:
         series = headline_series(values, ind.id)
         row = {"id": ind.id, "title": ind.title, "theme": ind.theme, "unit_short": ind.unit_short,
                "decimals": ind.decimals, "illustrative": ind.illustrative, "catalog_status": ind.status}
         row.update(assess_series(ind, series))
-        row["status_label"] = STATUS_LABELS_FR[row["status"]]
+        row["status_label"] = status_label(row)
         row.update(project(ind, series, projection_year or ind.target_year))
+        row["agreement"], row["agreement_note"] = agreement(row)
         rows.append(row)
     return pd.DataFrame(rows)

@@ -25,8 +25,8 @@ PROJECTION_METHOD = "ols_linear_trend"
 
 def _blank(reason: str) -> dict:
     return {"projection_year": None, "projection_2026": None, "projection_low": None, "projection_high": None,
-            "projection_probability": None, "projection_df": None, "projection_method": PROJECTION_METHOD,
-            "projection_reason": reason}
+            "projection_probability": None, "projection_df": None, "projection_slope": None, "projection_points": None,
+            "projection_method": PROJECTION_METHOD, "projection_reason": reason}
 
 
 def project(indicator: Indicator, series: pd.DataFrame, year: int = 2026) -> dict:
@@ -47,7 +47,8 @@ def project(indicator: Indicator, series: pd.DataFrame, year: int = 2026) -> dic
     df = int(fit.df_resid)
     out = _blank("")
     out.update(projection_year=year, projection_2026=mean, projection_low=float(frame["obs_ci_lower"]),
-               projection_high=float(frame["obs_ci_upper"]), projection_df=df,
+               projection_high=float(frame["obs_ci_upper"]), projection_df=df, projection_slope=float(fit.params[1]),
+               projection_points=n,
                projection_probability=reach_probability(indicator, mean, scale, df))
     if n < 5:
         out["projection_reason"] = f"{n} points seulement : intervalle de prédiction large, à lire avec prudence"

@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from observatoire.formatting import WITHHELD, fmt_interval, fmt_number
-from observatoire.labels import variable_label
+from observatoire import disclosure
+from observatoire.errors import UserError
+from observatoire.formatting import WITHHELD, ci_long, ci_short, fmt_interval, fmt_number
+from observatoire.commitments import divergences
+from observatoire.labels import group_labels, variable_label
 from observatoire.site import survey
 from observatoire.site.budget import PageWeight, page_weight
 from observatoire.site.commitments import commitments_page, status_table
@@ -33,7 +36,7 @@ def headline_card(data: SiteData, row) -> str:
     label = esc(variable_label(data.spec, row["variable"]))
     if row["flag"] == "withheld":
         return f'<li><span class="figure">{esc(WITHHELD)}</span>{label}</li>'
-    details = (f"IC à 95 % : {fmt_interval(row['ci_low'], row['ci_high'])} · {fmt_number(row['n_unweighted'])} "
+    details = (f"{ci_short(data.settings['ci_level'])} : {fmt_interval(row['ci_low'], row['ci_high'])} · {fmt_number(row['n_unweighted'])} "
                f"répondants · {flag_label(row['flag'])}")
     return (f'<li><span class="figure">{esc(fmt_value(row["estimate"]))}</span>{label}'
             f'<br><span class="note">{esc(details)}</span></li>')
@@ -43,8 +46,8 @@ def home_page(data: SiteData) -> str:
     """Body of index.html: headline figures of the latest wave, commitments by status, links."""
     parts = [paragraphs(
         f"Inégalités d'accès et d'usage du numérique des habitants {data.territory.of_name()}, mesurées par enquête, et suivi "
-        "des engagements pour un numérique responsable. Chaque chiffre est donné avec son intervalle de confiance "
-        "à 95 % et le nombre de répondants sur lequel il repose."
+        f"des engagements pour un numérique responsable. Chaque chiffre est donné avec son {ci_long(data.settings['ci_level'])} "
+        "et le nombre de répondants sur lequel il repose."
     )]
     if data.headline.empty:
         parts.append(paragraphs("Aucun chiffre clé : l'enquête ne contient aucune réponse exploitable."))
@@ -55,6 +58,7 @@ def home_page(data: SiteData) -> str:
     parts += [
         heading(2, "Engagements numérique responsable"),
         status_table(data.progress),
+        *([paragraphs(*divergences(data.progress))] if divergences(data.progress) else []),
         heading(2, "Sur ce site"),
         "<ul>",
         f"<li>{link('enquete.html', 'Enquête')} : les indicateurs par commune, âge, sexe et diplôme</li>",
@@ -66,10 +70,30 @@ def home_page(data: SiteData) -> str:
     return "".join(parts)
 
 
+def check_disclosure(data: SiteData) -> None:
+    """Refuse to publish when a published figure rests on too few respondents or gives a withheld
+    one back by subtraction (`disclosure.audit`): the French message names the cells."""
+    labels = {kind: group_labels(data.spec, data.geography, kind) for kind in set(data.estimates["domain_type"])}
+    labels = {kind: {code: f"{name} ({code})" if kind == "commune" else name for code, name in names.items()}
+              for kind, names in labels.items()}
+    leaks = disclosure.audit(data.estimates, data.settings, labels=labels)
+    if leaks:
+        shown = "\n".join(f"- {leak.message_fr}" for leak in leaks[:5])
+        more = f"\n… et {len(leaks) - 5} autre(s)." if len(leaks) > 5 else ""
+        raise UserError(
+            f"Site non construit : {len(leaks)} problème(s) de secret statistique dans les estimations publiées.\n"
+            f"{shown}{more}",
+            "Ne diffusez pas ces cellules : recalculez les résultats avec `observatoire site` (le calcul applique le "
+            "secret secondaire) ou retirez-les des tableaux publiés.",
+        )
+
+
 def render_site(data: SiteData, config: SiteConfig) -> Site:
+    """Every page and open-data file; refused (UserError) when the disclosure audit finds a leak."""
+    check_disclosure(data)
     files = open_files(data, config.built)
     note = f"Produit le {config.built.strftime('%d/%m/%Y')} à partir de « {data.source} »."
-    frame = Frame(config.site_name, data.demo_note, CONFORMITY, note)
+    frame = Frame(config.site_name, data.demo_note, CONFORMITY, note, data.territory.licence or "")
     bodies = [
         ("index.html", "Accueil", home_page(data), "Chiffres clés des inégalités numériques et des engagements."),
         ("enquete.html", "Enquête", survey.overview_page(data), "Indicateurs de l'enquête auprès des habitants."),
@@ -78,7 +102,7 @@ def render_site(data: SiteData, config: SiteConfig) -> Site:
         ("engagements.html", "Engagements", commitments_page(data.progress, data.themes),
          "Les engagements numérique responsable et leur progression."),
         ("methodologie.html", "Méthodologie", methodology_page(data), "Méthode, sources et règles de diffusion."),
-        ("donnees.html", "Données ouvertes", downloads_page(files), "Fichiers de données ouvertes à télécharger."),
+        ("donnees.html", "Données ouvertes", downloads_page(data, files), "Fichiers de données ouvertes à télécharger."),
         ("accessibilite.html", "Déclaration d'accessibilité", accessibility_page(config),
          "Déclaration d'accessibilité du site (RGAA 4.1)."),
     ]

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from observatoire.commitments import explain_progress, unit_of
+from observatoire.commitments import divergence_line, divergences, explain_progress, unit_of
 from observatoire.indicators.progress import CITATION, STATUS_LABELS_FR, STATUSES
 from observatoire.site.markup import Cell, bullet_list, esc, heading, paragraphs, table
 from observatoire.viz.charts import Unit
@@ -36,6 +36,7 @@ def commitment(row: Mapping) -> str:
     return "".join([
         heading(3, f"{row['id']} · {row['title']}", anchor=str(row["id"])),
         f"<p>{badge(row)} {esc(latest(row, unit))}.{esc(note)}</p>\n",
+        *([paragraphs(divergence_line(row))] if divergence_line(row) else []),
         "<details><summary>Comment le statut est calculé</summary>",
         bullet_list(explain_progress(row)),
         "</details>\n",
@@ -57,6 +58,7 @@ def commitments_page(progress: pd.DataFrame, themes: Mapping[str, str]) -> str:
             f"(méthode : {CITATION}). Le détail du calcul est donné sous chaque engagement."
         ),
         status_table(progress),
+        *([paragraphs(*divergences(progress))] if divergences(progress) else []),
     ]
     for key, title in themes.items():
         rows = progress[progress["theme"] == key]

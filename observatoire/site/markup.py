@@ -98,6 +98,7 @@ class Frame:
     demo_note: str
     conformity: str
     footer_note: str
+    licence: str = ""  # the open data's licence, as the territory names it
 
 
 def _current(name: str, filename: str) -> str:
@@ -120,4 +121,5 @@ def page(frame: Frame, filename: str, title: str, body: str, description: str) -
         body=body,
         conformity=esc(frame.conformity),
         footer_note=esc(frame.footer_note),
+        licence=f" ({esc(frame.licence)})" if frame.licence else "",
     )

@@ -9,7 +9,8 @@ as no RGAA audit has been made (an automated axe-core check is not an audit).
 from __future__ import annotations
 
 from observatoire import methodology as tables
-from observatoire.formatting import fmt_number, fmt_percent
+from observatoire.formatting import fmt_number
+from observatoire.labels import variable_label
 from observatoire.indicators.progress import CITATION
 from observatoire.provenance import demonstration_inputs
 from observatoire.site.data import SiteConfig, SiteData
@@ -18,36 +19,28 @@ from observatoire.site.markup import bullet_list, frame_table, heading, link, pa
 CONFORMITY = "non conforme"
 
 
-def disclosure_rules(settings, spec) -> list[str]:
-    """The publication rules in force, read from the settings and the codebook."""
-    rules = [
-        f"Une estimation reposant sur moins de {fmt_number(settings['reliability_withhold_n'])} répondants "
-        "n'est pas diffusée : la page et les fichiers indiquent « donnée non diffusée », sans chiffre "
-        "(règle du secret statistique de l'Insee pour les données sur les personnes physiques).",
-        f"Une estimation reposant sur moins de {fmt_number(settings['reliability_fragile_n'])} répondants, ou dont "
-        f"le coefficient de variation dépasse {fmt_percent(settings['reliability_fragile_cv'], 0)}, est signalée "
-        "« fragile » : à interpréter avec prudence.",
-    ]
-    if settings.get("reliability_withhold_cv") is not None:
-        rules.append(f"Une estimation dont le coefficient de variation dépasse "
-                     f"{fmt_percent(settings['reliability_withhold_cv'], 0)} n'est pas diffusée.")
-    rules += [
+def publication_rules(data: SiteData) -> list[str]:
+    """The publication rules in force: those of the settings (shared with the app), counted on the
+    published estimates, and what this site never publishes."""
+    return [
+        *tables.disclosure_rules(data.settings, data.estimates),
         "Aucune donnée individuelle (microdonnée) n'est publiée : seulement des parts agrégées par commune, "
         "tranche d'âge, sexe, diplôme et vague, avec leur intervalle de confiance et leur effectif.",
         "Aucune estimation directe n'est publiée à l'échelle de l'IRIS ; la liste des quartiers prioritaires "
         "repose sur un modèle sur petits domaines (Fay-Herriot), avec ses signalements.",
-        f"L'âge n'est publié qu'en tranches ({', '.join(spec.labels_fr['age_band'].values())}).",
+        f"L'âge n'est publié qu'en tranches ({', '.join(data.spec.labels_fr['age_band'].values())}).",
     ]
-    return rules
 
 
 def sources(data: SiteData) -> list[str]:
     waves = "; ".join(f"vague {int(r['wave'])} : {fmt_number(r['n'])} répondants" for _, r in data.weighting.iterrows())
     kind = ("données de démonstration, synthétiques" if "survey" in demonstration_inputs(data.provenance)
-            else "enquête auprès des habitants de 15 ans ou plus")
+            else f"enquête auprès des {data.spec.population_fr}")
     return [
         f"Enquête : fichier « {data.source} » ({kind}) ; {waves}.",
-        "Marges de calage : population de 15 ans ou plus par commune, âge × sexe et diplôme (fichiers du tableau "
+        f"Marges de calage : {data.spec.population_fr} par " + ", ".join(
+            " × ".join(variable_label(data.spec, c).lower() for c in v.columns) for v in data.spec.design.raking)
+        + " (fichiers du tableau "
         "« Marges de calage » ; source et millésime décrits à côté de chaque fichier).",
         "Géographie : code officiel géographique de l'Insee (communes) et contours IRIS.",
         "Engagements : catalogue des indicateurs (définition, unité, cible) et valeurs déclarées par les services ; "
@@ -63,12 +56,14 @@ def methodology_page(data: SiteData) -> str:
         heading(2, "Sources"),
         bullet_list(sources(data)),
         heading(2, "Plan de sondage et estimation"),
-        frame_table(tables.design_table(data.spec), "Plan de sondage et méthode d'estimation"),
+        frame_table(tables.design_table(data.spec, data.settings), "Plan de sondage et méthode d'estimation"),
+        bullet_list(tables.interval_rules(data.settings, data.estimates)),
+        *([bullet_list(tables.small_area_rules(data.settings))] if data.targeting is not None else []),
         heading(2, "Calage sur le recensement"),
         frame_table(tables.margins_table(data.spec), "Marges de calage"),
         frame_table(tables.weighting_table(data.weighting), "Diagnostics des poids finaux, par vague"),
         heading(2, "Règles de diffusion"),
-        bullet_list(disclosure_rules(data.settings, data.spec)),
+        bullet_list(publication_rules(data)),
         heading(2, "Mesure des progrès des engagements"),
         paragraphs(f"Méthode : {CITATION}."),
         frame_table(tables.progress_thresholds(), "Statuts de progression et seuils"),

@@ -3,26 +3,29 @@ page per indicator (`enquete-<indicator>.html`: chart and table by commune, tabl
 diploma and wave).
 
 One chart per page keeps each page far below the 100 KB budget. Every figure shown carries its
-95 % interval, its unweighted n and its reliability; a withheld cell shows « donnée non
-diffusée » and no number.
+interval (at the `ci_level` setting), its unweighted n and its reliability; a withheld cell shows
+« donnée non diffusée » and no number.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from observatoire.formatting import WITHHELD, fmt_interval, fmt_number
-from observatoire.labels import group_labels, variable_label
+from observatoire.formatting import WITHHELD, ci_long, ci_short, fmt_interval, fmt_number
+from observatoire.labels import group_labels, population_note, variable_label
 from observatoire.site.data import SiteData
 from observatoire.site.figures import inline_svg
 from observatoire.site.markup import Cell, esc, heading, link, paragraphs, table
 from observatoire.viz.charts import bar_chart
 from observatoire.viz.legend import FLAG_NOTES, flag_label, fmt_value
 
-ESTIMATE_HEADER = ("Part", "IC à 95 %", "Répondants (n)", "Fiabilité")
 # A share of exactly 0 or 1 has no interval when the setting boundary_interval is "none": said in words.
 NO_INTERVAL = "non calculable (part nulle ou totale)"
 BREAKDOWN_TITLES = {"age_band": "Par âge", "sex": "Par sexe", "diploma": "Par diplôme"}
+
+
+def estimate_header(data: SiteData) -> list[str]:
+    return ["Part", ci_short(data.settings["ci_level"]), "Répondants (n)", "Fiabilité"]
 
 
 def page_name(variable: str) -> str:
@@ -53,14 +56,14 @@ def breakdown_table(data: SiteData, variable: str, domain_type: str, wave: int, 
     labels = group_labels(data.spec, data.geography, domain_type)
     rows = ordered(data.rows(variable, domain_type, wave), labels)
     body = [[labels.get(str(r["domain"]), str(r["domain"])), *estimate_cells(r)] for _, r in rows.iterrows()]
-    return table(caption, [first, *ESTIMATE_HEADER], body)
+    return table(caption, [first, *estimate_header(data)], body)
 
 
-def chart_description(rows: pd.DataFrame, labels: dict[str, str], label: str, wave: int) -> str:
+def chart_description(rows: pd.DataFrame, labels: dict[str, str], label: str, wave: int, level: float) -> str:
     """The chart's text alternative: what it shows, its range and what is not drawn."""
     shown = rows[rows["flag"] != "withheld"]
     text = (f"Diagramme en barres horizontales : {label.lower()}, part par commune en {wave}, chaque barre "
-            "avec son intervalle de confiance à 95 %.")
+            f"avec son {ci_long(level)}.")
     if not shown.empty:
         low, high = shown.loc[shown["estimate"].idxmin()], shown.loc[shown["estimate"].idxmax()]
         text += (f" De {fmt_value(low['estimate'])} ({labels.get(str(low['domain']), low['domain'])}) à "
@@ -77,17 +80,24 @@ def commune_figure(data: SiteData, variable: str, wave: int) -> str:
     if rows.empty:
         return paragraphs("Aucune estimation par commune pour cette vague.")
     label = variable_label(data.spec, variable)
-    chart = bar_chart(rows.assign(domain=rows["domain"].astype(str).map(lambda c: labels.get(c, c))))
+    level = data.settings["ci_level"]
+    chart = bar_chart(rows.assign(domain=rows["domain"].astype(str).map(lambda c: labels.get(c, c))), level=level)
     svg = inline_svg(chart, f"fig-{variable}", f"{label} : part par commune en {wave}",
-                     chart_description(rows, labels, label, wave))
-    caption = ("Barres : part estimée ; traits noirs : intervalle de confiance à 95 %. "
+                     chart_description(rows, labels, label, wave, level))
+    caption = (f"Barres : part estimée ; traits noirs : {ci_long(level)}. "
                f"Barres pâles à contour pointillé : {FLAG_NOTES['fragile']}. Communes absentes : {WITHHELD}.")
     return f"<figure>{svg}<figcaption>{esc(caption)}</figcaption></figure>\n"
 
 
 def waves_table(data: SiteData, variable: str, caption: str) -> str:
     rows = data.rows(variable, "overall").sort_values("wave")
-    return table(caption, ["Vague", *ESTIMATE_HEADER], [[str(int(r["wave"])), *estimate_cells(r)] for _, r in rows.iterrows()])
+    return table(caption, ["Vague", *estimate_header(data)], [[str(int(r["wave"])), *estimate_cells(r)] for _, r in rows.iterrows()])
+
+
+def labels_note(data: SiteData, variable: str) -> str:
+    """Whom the indicator describes, with the subgroup's n (latest wave) when it was filtered."""
+    rows = data.rows(variable, "overall", data.latest_wave)
+    return population_note(data.spec, variable, rows).capitalize()
 
 
 def indicator_page(data: SiteData, variable: str) -> tuple[str, str, str]:
@@ -96,7 +106,8 @@ def indicator_page(data: SiteData, variable: str) -> tuple[str, str, str]:
     label = variable_label(data.spec, variable)
     derived = data.spec.derived[variable]
     parts = [
-        paragraphs(f"Définition : {derived.description_fr}"),
+        paragraphs(f"Définition : {derived.description_fr}",
+                   f"Population : {labels_note(data, variable)}"),
         heading(2, f"Par commune ({wave})"),
         commune_figure(data, variable, wave),
         breakdown_table(data, variable, "commune", wave, f"{label} par commune, {wave}", "Commune"),
@@ -119,11 +130,11 @@ def overview_page(data: SiteData) -> str:
     links = "".join(f"<li>{link(page_name(v), variable_label(data.spec, v))}</li>" for v in data.spec.derived)
     return "".join([
         paragraphs(
-            f"Enquête auprès des habitants de 15 ans ou plus, vagues {', '.join(map(str, waves))} : parts "
-            "pondérées (calées sur le recensement), avec leur intervalle de confiance à 95 % et le nombre de "
+            f"Enquête auprès des {data.spec.population_fr}, vagues {', '.join(map(str, waves))} : parts "
+            f"pondérées (calées sur le recensement), avec leur {ci_long(data.settings['ci_level'])} et le nombre de "
             "répondants. Une estimation fondée sur trop peu de répondants n'est pas diffusée.",
         ),
-        table(f"Indicateurs de l'enquête, ensemble {data.territory.of_name()}", ["Indicateur", "Vague", *ESTIMATE_HEADER], rows),
+        table(f"Indicateurs de l'enquête, ensemble {data.territory.of_name()}", ["Indicateur", "Vague", *estimate_header(data)], rows),
         heading(2, "Détail par commune, âge, sexe et diplôme"),
         f"<ul>{links}</ul>\n",
     ])

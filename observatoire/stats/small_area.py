@@ -540,6 +540,7 @@ def fit_proportions(
     min_n: int = 30,
     level: float = 0.95,
     amrl_mse: str | None = None,
+    tol: float | None = None,
 ) -> ProportionEstimates:
     """Fay–Herriot estimates of a share for every area of `covariates` (its index: area codes).
 
@@ -550,7 +551,7 @@ def fit_proportions(
     mean share). Estimates are sin^2(theta_hat); intervals are sin^2(theta_hat -/+ z sqrt(MSE))
     with theta clipped to [0, pi/2], so both stay in [0, 1]; `se` is the standard deviation of
     sin^2 T for T ~ N(theta_hat, MSE), a summary for tables (intervals do not use it).
-    `amrl_mse`: see `fay_herriot`.
+    `amrl_mse`, `tol`: see `fay_herriot`.
     """
     unknown = direct.index.difference(covariates.index)
     if len(unknown):
@@ -568,9 +569,10 @@ def fit_proportions(
     theta_direct = np.where(sampled, arcsine(share, n_eff), np.nan)
     psi = np.full(len(n), np.nan)
     psi[sampled] = anscombe_variance(n_eff[sampled], np.average(share[sampled], weights=n[sampled]))
-    fit = fay_herriot(theta_direct, psi, covariates, method, area_ids=tuple(covariates.index))
+    fit = fay_herriot(theta_direct, psi, covariates, method, area_ids=tuple(covariates.index), tol=tol)
     psi[sampled] = anscombe_variance(n_eff[sampled], np.sin(fit.synthetic[sampled]) ** 2)
-    fit = fay_herriot(theta_direct, psi, covariates, method, area_ids=tuple(covariates.index), amrl_mse=amrl_mse)
+    fit = fay_herriot(theta_direct, psi, covariates, method, area_ids=tuple(covariates.index), amrl_mse=amrl_mse,
+                      tol=tol)
     if not fit.convergence.converged:
         raise UserError(
             f"L'estimation de la variance du modèle n'a pas convergé ({fit.convergence.iterations} itérations).",

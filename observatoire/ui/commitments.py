@@ -10,7 +10,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from observatoire.commitments import headline_line
+from observatoire.commitments import divergence_line, headline_line
 
 # status -> (badge colour, Material icon); the label comes from the progress table (status_label).
 BADGES = {
@@ -41,4 +41,6 @@ def commitment_line(row: Mapping, key: str, large: bool = False) -> None:
             status_badge(row)
             title = f"{row['id']} · {row['title']}"
             st.markdown(f"### {title}\n{headline_line(row)}" if large else f"**{title}**  \n{headline_line(row)}")
+            if warning := divergence_line(row):
+                st.caption(warning)
         action.button(f"Fiche {row['id']}", key=key, on_click=open_detail, args=(row["id"],))

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from observatoire.formatting import WITHHELD, fmt_interval, fmt_number
+from observatoire.formatting import WITHHELD, ci_short, fmt_interval, fmt_number
 from observatoire.pipeline import Results
 from observatoire.ui.tables import FLAG_TEXT, GROUP, display_table, shown_estimate
 from observatoire.validation import ValidationReport
@@ -29,7 +29,7 @@ def source_banner(results: Results, upload: str | None) -> None:
         st.warning(results.demo_note)
 
 
-def figure_card(row: Mapping, label: str, help: str | None = None) -> None:
+def figure_card(row: Mapping, label: str, help: str | None = None, level: float = 0.95) -> None:
     """A headline share (an estimate-table row): the value (or « donnée non diffusée »), then CI,
     n and reliability in words."""
     st.metric(label, shown_estimate(row), help=help, border=True)
@@ -37,13 +37,13 @@ def figure_card(row: Mapping, label: str, help: str | None = None) -> None:
     if row["flag"] == "withheld":
         st.caption(f"{n} : trop peu de répondants ou estimation trop imprécise, {WITHHELD}.")
         return
-    st.caption(f"IC à 95 % : {fmt_interval(row['ci_low'], row['ci_high'])} · {n} · {FLAG_TEXT[row['flag']]}")
+    st.caption(f"{ci_short(level)} : {fmt_interval(row['ci_low'], row['ci_high'])} · {n} · {FLAG_TEXT[row['flag']]}")
 
 
-def estimate_table(table: pd.DataFrame, group_labels: Mapping[str, str], caption: str) -> None:
-    """Shares by group, with CI, n and reliability (a real table: read by screen readers)."""
+def estimate_table(table: pd.DataFrame, group_labels: Mapping[str, str], caption: str, level: float = 0.95) -> None:
+    """Shares by group, with CI (at `level`), n and reliability (a real table: read by screen readers)."""
     st.caption(caption)
-    st.table(display_table(table, group_labels).set_index(GROUP))
+    st.table(display_table(table, group_labels, level).set_index(GROUP))
 
 
 FINDING_COLUMNS = {"row": "Ligne", "column": "Colonne", "value": "Valeur", "message": "Problème", "hint": "Que faire"}

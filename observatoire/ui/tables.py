@@ -10,12 +10,14 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from observatoire.formatting import WITHHELD, fmt_interval, fmt_number, fmt_percent
+from observatoire.formatting import WITHHELD, ci_short, fmt_interval, fmt_number, fmt_percent
 from observatoire.indicators import STATUS_LABELS_FR, STATUSES
 from observatoire.labels import OVERALL
 
 FRAGILE = "à interpréter avec prudence"
-FLAG_TEXT = {"ok": "fiable", "fragile": f"⚠ {FRAGILE}", "withheld": "non diffusée (trop peu de répondants ou trop imprécise)"}
+FLAG_TEXT = {"ok": "fiable", "fragile": f"⚠ {FRAGILE}",
+             "withheld": "non diffusée (trop peu de répondants, trop imprécise, ou pour qu'une cellule voisine "
+                         "ne se retrouve pas par soustraction)"}
 GROUP, ESTIMATE, INTERVAL, COUNT, RELIABILITY = "Groupe", "Estimation", "IC à 95 %", "Répondants (n)", "Fiabilité"
 DISPLAY_COLUMNS = (GROUP, ESTIMATE, INTERVAL, COUNT, RELIABILITY)
 
@@ -45,19 +47,21 @@ def chosen_rows(table: pd.DataFrame, level: str, breakdown: str, wave: int | Non
     return rows[rows["wave"] == wave].reset_index(drop=True)
 
 
-def display_table(table: pd.DataFrame, group_labels: Mapping[str, str]) -> pd.DataFrame:
-    """Estimate-table rows (shares) → the French table shown beside every chart."""
+def display_table(table: pd.DataFrame, group_labels: Mapping[str, str], level: float = 0.95) -> pd.DataFrame:
+    """Estimate-table rows (shares) → the French table shown beside every chart (intervals at
+    `level`, the run's `ci_level`)."""
+    interval = ci_short(level)
     rows = [
         {
             GROUP: name,
             ESTIMATE: shown_estimate(row),
-            INTERVAL: shown_interval(row),
+            interval: shown_interval(row),
             COUNT: fmt_number(row["n_unweighted"]),
             RELIABILITY: FLAG_TEXT[row["flag"]],
         }
         for name, row in zip(group_names(table, group_labels), table.to_dict("records"))
     ]
-    return pd.DataFrame(rows, columns=list(DISPLAY_COLUMNS))
+    return pd.DataFrame(rows, columns=[GROUP, ESTIMATE, interval, COUNT, RELIABILITY])
 
 
 def sample_table(counts: pd.DataFrame, commune_names: Mapping[str, str]) -> pd.DataFrame:
@@ -70,7 +74,7 @@ def sample_table(counts: pd.DataFrame, commune_names: Mapping[str, str]) -> pd.D
     return wide.map(fmt_number)
 
 
-def comparison_text(row: Mapping, first: str, second: str) -> str:
+def comparison_text(row: Mapping, first: str, second: str, level: float = 0.95) -> str:
     """« Femme − Homme : +2,3 points, IC à 95 % [0,4 ; 4,2] : écart significatif. »"""
     points = row["difference"] * 100
     sign = "+" if points > 0 else ""
@@ -78,7 +82,7 @@ def comparison_text(row: Mapping, first: str, second: str) -> str:
     significant = row["ci_low"] > 0 or row["ci_high"] < 0
     verdict = "écart statistiquement significatif" if significant else "écart non significatif : l'intervalle contient 0"
     unit = "point" if abs(points) < 2 else "points"
-    return f"{first} − {second} : {sign}{fmt_number(points, 1)} {unit}, IC à 95 % {interval} ({verdict})."
+    return f"{first} − {second} : {sign}{fmt_number(points, 1)} {unit}, {ci_short(level)} {interval} ({verdict})."
 
 
 def survey_template(columns: Sequence[str]) -> bytes:

@@ -42,6 +42,7 @@ _CATALOGUE = (
     FindingType("nonpositive_weight", "poids nul ou négatif", "Le poids de sondage vaut {value} : il doit être strictement positif.", "Corrigez le poids fourni par l'institut d'enquête, ou retirez ce répondant du fichier."),
     FindingType("missing_required_value", "valeur manquante", "La colonne « {column} » est vide pour ce répondant.", "Renseignez une valeur parmi : {allowed}."),
     FindingType("exact_age_forbidden", "âge exact ou date de naissance", "{what}, ce qui permet d'identifier les personnes : le fichier est refusé.", "Supprimez les âges exacts et les dates de naissance ; donnez l'âge en tranches dans la colonne « {age_column} » ({bands})."),
+    FindingType("answer_outside_universe", "réponse hors du sous-groupe interrogé", "La colonne « {column} » a une réponse (« {value} ») alors que la question n'est posée qu'aux {universe} et que ce répondant n'en fait pas partie.", "Videz cette réponse, ou corrigez les réponses qui définissent ce sous-groupe (variable dérivée « {derived} » de codebook.yaml)."),
     FindingType("undecodable_text", "texte illisible", "La valeur « {value} » contient des caractères illisibles (ni UTF-8 ni Windows-1252).", "Enregistrez à nouveau le fichier au format « CSV UTF-8 » depuis votre tableur, puis vérifiez cette valeur."),
 )
 CATALOGUE: dict[str, FindingType] = {kind.code: kind for kind in _CATALOGUE}

@@ -20,7 +20,7 @@ import pandas as pd
 from observatoire.formatting import fmt_number
 from observatoire.geo import Geography
 from observatoire.readers import Table
-from observatoire.survey_spec import Field, SurveySpec
+from observatoire.survey_spec import Field, SurveySpec, derive
 from observatoire.validation.findings import CATALOGUE, Finding, ValidationReport, make_finding
 
 DATE_LIKE = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}(?:[ T].*)?"
@@ -55,9 +55,26 @@ def validate_survey(table: Table, spec: SurveySpec, geography: Geography, geo: G
     checker = _Checker(table, spec, geography, geo)
     findings += checker.run()
     order = {name: i for i, name in enumerate([*frame.columns, *spec.columns])}
-    findings.sort(key=lambda f: (f.row or 0, order.get(f.column, -1), _CODE_ORDER[f.code]))
     data = None if findings else _typed(frame, spec, checker.numbers, checker.empty)
+    if data is not None and spec.universes:
+        findings += _outside_universe(data, spec, frame.index, file)
+        data = None if findings else data
+    findings.sort(key=lambda f: (f.row or 0, order.get(f.column, -1), _CODE_ORDER[f.code]))
     return ValidationReport(file, len(frame), tuple(findings), data)
+
+
+def _outside_universe(data: pd.DataFrame, spec: SurveySpec, rows: pd.Index, file: str) -> list[Finding]:
+    """Answers to a filtered question (codebook `universe`) from respondents it was not asked to:
+    its figures describe the subgroup only, so such an answer is a data error (the skip pattern)."""
+    flags = derive(data, spec)
+    findings = []
+    for variable, universe in spec.universes.items():
+        if variable not in data.columns:
+            continue
+        bad = np.flatnonzero(data[variable].notna().to_numpy() & (flags[universe].to_numpy() == 0))
+        findings += [make_finding("answer_outside_universe", file, int(rows[i]), variable, str(data[variable].iloc[i]),
+                                  universe=spec.universe_labels_fr[universe], derived=universe) for i in bad]
+    return findings
 
 
 class _Checker:

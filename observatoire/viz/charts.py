@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from observatoire.formatting import NBSP, fmt_interval, fmt_number
+from observatoire.formatting import NBSP, ci_short, fmt_interval, fmt_number
 from observatoire.viz.legend import CATEGORICAL, FLAG_LABELS, fmt_value
 
 SUBTITLE_WIDTH = 90  # characters per line of a chart's provenance subtitle
@@ -77,8 +77,10 @@ def bar_chart(
     title: str = "",
     percent: bool = True,
     size: str = "normal",
+    level: float = 0.95,
 ) -> alt.Chart:
-    """Horizontal bars with 95 % CI whiskers from an estimate table (`label` names the category).
+    """Horizontal bars with CI whiskers (at `level`, the run's `ci_level`) from an estimate table
+    (`label` names the category).
 
     Withheld rows are not drawn (the caption and the table say « donnée non diffusée »);
     fragile bars are paler with a dashed outline, and the legend says « fragile » in words.
@@ -101,14 +103,14 @@ def bar_chart(
     tooltip = [
         alt.Tooltip("categorie:N", title="Catégorie"),
         alt.Tooltip("valeur:N", title="Estimation"),
-        alt.Tooltip("ic:N", title="IC à 95 %"),
+        alt.Tooltip("ic:N", title=ci_short(level)),
         alt.Tooltip("n:N", title="Effectif (n)"),
         alt.Tooltip("fiabilite:N", title="Fiabilité"),
     ]
     reliability = alt.Scale(domain=[FLAG_LABELS["ok"], FLAG_LABELS["fragile"]])
     base = alt.Chart(data)
     bars = base.mark_bar(color=MAIN, stroke=MAIN, strokeWidth=1.5).encode(
-        x=alt.X("estimation:Q", title="Estimation (IC à 95 %)", axis=alt.Axis(format=_axis_format(percent))),
+        x=alt.X("estimation:Q", title=f"Estimation ({ci_short(level)})", axis=alt.Axis(format=_axis_format(percent))),
         y=y,
         opacity=alt.Opacity("fiabilite:N", scale=alt.Scale(domain=reliability.domain, range=[0.9, 0.35]),
                             legend=alt.Legend(title="Fiabilité")),

@@ -195,3 +195,12 @@ def test_trend_and_progress_exports_are_labelled_only_on_demo_data(demo, demo_fl
     assert title == ({"text": row["title"], "subtitle": textwrap.wrap(note, 90)} if demo_flag else row["title"])
     readme = load_workbook(io.BytesIO(progress_xlsx(demo.progress, demo=note)))["Lisez-moi"]
     assert (readme["A1"].value == demo.demo_note) is demo_flag
+
+
+def test_overview_counts_and_card_says_when_status_and_projection_disagree(demo):
+    at = page_test(PAGE)
+    split = demo.progress[demo.progress["agreement"] == "status_optimistic"]
+    assert any(i.value.startswith(f"{len(split)} engagements sur 40 ont un statut que la projection") for i in at.info)
+    card = _detail(demo, "ACH01")
+    assert card.warning[0].value.startswith("Attention : statut et projection divergent")
+    assert any("Statut et projection divergent" in m.value and "taux composé" in m.value for m in card.markdown)

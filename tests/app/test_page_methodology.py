@@ -5,6 +5,7 @@ import dataclasses
 from app_harness import empty_results, page_test
 
 from observatoire.formatting import fmt_number
+from observatoire.settings import SETTINGS
 
 PAGE = "pages/methodology.py"
 
@@ -30,8 +31,20 @@ def test_methodology_follows_the_settings_in_force(demo):
     stricter = dataclasses.replace(demo, settings={**demo.settings, "reliability_withhold_n": 20, "reliability_withhold_cv": 0.3})
     at = page_test(PAGE, stricter)
     rules = next(m.value for m in at.markdown if "donnée non diffusée" in m.value)
-    assert "moins de **20 répondants**" in rules and "dépasse **30\u00a0%**" in rules
+    assert "moins de 20 répondants" in rules and "dépasse 30\u00a0%" in rules
     assert _table(at, "reliability_withhold_n").loc["reliability_withhold_n", "Valeur"] == "20"
+
+
+def test_methodology_lists_every_setting_and_what_was_computed(demo):
+    at = page_test(PAGE)
+    table = _table(at, "reliability_withhold_n")
+    assert list(table.index) == list(SETTINGS)
+    assert all(table.loc[name, "Signification"] == setting.help_fr for name, setting in SETTINGS.items())
+    text = "\n".join(m.value for m in at.markdown)
+    published = demo.estimates[demo.estimates["flag"] != "withheld"]
+    edge = int(published["estimate"].isin([0.0, 1.0]).sum())
+    assert f"{fmt_number(edge)} part(s) publiée(s) valent exactement 0 % ou 100 %" in text
+    assert "Secret secondaire" in text and "REML ajusté de Li et Lahiri (AMRL)" in text
 
 
 def test_methodology_without_data_still_documents_the_method():

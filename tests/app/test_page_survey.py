@@ -93,3 +93,17 @@ def test_overall_breakdown_says_how_to_compare():
     assert not at.exception
     assert any("choisissez une répartition" in box.value for box in at.info)
     assert not [box for box in at.selectbox if box.label == "Premier groupe"]
+
+
+def test_a_filtered_question_says_whom_it_was_asked_with_their_number(demo):
+    at = page_test(PAGE)
+    at = _select(at, "Question", "help_sought")
+    assert not at.exception
+    label = "Aide sollicitée (parmi les personnes en difficulté avec les démarches en ligne)"
+    assert next(box for box in at.selectbox if box.label == "Question").format_func("help_sought") == label
+    asked = demo.sample[(demo.sample["wave"] == 2024) & demo.sample["help_sought"].notna()]
+    assert len(asked) < (demo.sample["wave"] == 2024).sum() / 2
+    captions = " ".join(c.value for c in at.caption)
+    assert (f"question posée seulement aux personnes en difficulté avec les démarches en ligne "
+            f"({len(asked):,} répondants)".replace(",", "\u00a0")) in captions
+    assert "pas parmi l'ensemble des habitants de 15 ans ou plus" in captions

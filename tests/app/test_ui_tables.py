@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from observatoire.formatting import NBSP, WITHHELD
-from observatoire.methodology import disclosure_rules, fmt_setting, settings_table, weighting_table
+from observatoire.methodology import disclosure_rules, fmt_setting, interval_rules, settings_table, weighting_table
 from observatoire.readers import read_table
 from observatoire.settings import SETTINGS, resolve
 from observatoire.ui.loaders import indicator_template
@@ -93,8 +93,9 @@ def test_fmt_setting(value, text):
 
 
 def test_disclosure_rules_follow_the_settings():
-    text = disclosure_rules(resolve({"reliability_withhold_cv": 0.3, "ci_method_proportion": "wilson"}))
-    assert "moins de **11 répondants**" in text and f"dépasse **30{NBSP}%**" in text and "Wilson" in text
+    values = resolve({"reliability_withhold_cv": 0.3, "ci_method_proportion": "wilson"})
+    text = " ".join(disclosure_rules(values) + interval_rules(values, ROWS))
+    assert "moins de 11 répondants" in text and f"dépasse 30{NBSP}%" in text and "Wilson" in text
 
 
 def test_weighting_table_one_column_per_wave():
@@ -116,5 +117,5 @@ def test_indicator_template_is_built_in_memory(demo):
 def test_disclosure_rules_describe_the_interval_of_a_zero_share():
     from observatoire.settings import resolve
 
-    assert "clopper_pearson_kish" in disclosure_rules(resolve(None))
-    assert "clopper_pearson_kish" not in disclosure_rules(resolve({"boundary_interval": "none"}))
+    assert "clopper_pearson_kish" in " ".join(interval_rules(resolve(None), ROWS))
+    assert "clopper_pearson_kish" not in " ".join(interval_rules(resolve({"boundary_interval": "none"}), ROWS))

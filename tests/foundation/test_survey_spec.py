@@ -57,7 +57,25 @@ def test_design_settings(spec):
     design = spec.design
     assert (design.weight, design.strata, design.cluster, design.fpc, design.wave) == ("weight", "commune", None, None, "wave")
     assert [v.key for v in design.raking] == ["commune", ("age_band", "sex"), "diploma"]
-    assert (design.trim_lower, design.trim_upper, design.ci_proportion) == (0.3, 3.0, "logit")
+    assert spec.population_fr == "habitants de 15 ans ou plus"
+
+
+def test_filtered_questions_name_their_subgroup(spec):
+    asked = ["reason_skills", "reason_equipment", "reason_site_design", "reason_fear_error", "reason_language", "help_sought"]
+    assert {name: spec.universes[name] for name in asked} == dict.fromkeys(asked, "in_difficulty")
+    assert spec.variable_labels_fr["help_sought"] == "Aide sollicitée (parmi les personnes en difficulté avec les démarches en ligne)"
+    assert spec.population_of("help_sought") == "personnes en difficulté avec les démarches en ligne"
+    assert spec.population_of("in_difficulty") == spec.population_of("has_computer") == "habitants de 15 ans ou plus"
+
+
+def test_method_options_in_design_yaml_are_sent_to_the_settings(tmp_path):
+    survey_dir = tmp_path / "survey"
+    shutil.copytree(SURVEY_DIR, survey_dir)
+    with (survey_dir / "design.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("ci:\n  proportion: wilson\n  level: 0.95\n")
+    with pytest.raises(UserError) as caught:
+        load_spec(survey_dir)
+    assert "ci → ci_method_proportion, ci_level" in caught.value.message and "settings" in caught.value.message
 
 
 def test_margins_cover_every_category_with_one_grand_total(spec):
@@ -87,7 +105,8 @@ BREAKAGES = [
     ("codebook.yaml", "      in: [alone_with_difficulty, with_help, unable]", "      in: [alone_with_difficulty, sometimes]", "in_difficulty"),
     ("codebook.yaml", "        - {at_least: 4, of: *skill_none}", "        - {most_of: *skill_none}", "illectronisme"),
     ("design.yaml", "weight: weight", "weight: poids", "poids"),
-    ("design.yaml", "  lower: 0.3", "  lower: 1.5", "écrêtage"),
+    ("design.yaml", "      file: diploma.csv", "      file: diplome.csv", "diplome.csv"),
+    ("codebook.yaml", "    universe: in_difficulty\n    values:\n      none: Personne", "    universe: no_device\n    values:\n      none: Personne", "universe_fr"),
     ("margins/diploma.csv", "bac_3plus,", "bac_3plus,1", "même total"),
     ("margins/commune.csv", "commune,total", "code,total", "colonnes attendues"),
 ]

@@ -69,6 +69,14 @@ def _add(column, values):
     return mutate
 
 
+def _answered_outside_universe(df):
+    """Row 3 does its procedures alone and easily, yet says whom it asked for help."""
+    df.loc[df.index[1], ["admin_online", "help_sought"]] = ["alone_easily", "relatives"]
+    for column in ("reason_skills", "reason_equipment", "reason_site_design", "reason_fear_error", "reason_language"):
+        df.loc[df.index[1], column] = ""
+    return df
+
+
 # One bad fixture per finding code: (mutation of the valid frame, exactly the expected findings).
 CASES = {
     "missing_column": (_drop("weight"), [(None, "weight", "missing_column")]),
@@ -90,6 +98,7 @@ CASES = {
     "exact_age_in_band": (_set(3, "age_band", "47"), [(3, "age_band", "exact_age_forbidden")]),
     "exact_age_date_value": (_set(4, "respondent_id", "12/05/1950"), [(4, "respondent_id", "exact_age_forbidden")]),
     "duplicate_column": (lambda df: pd.concat([df, df[["sex"]]], axis=1), [(1, "sex", "duplicate_column")]),
+    "answer_outside_universe": (_answered_outside_universe, [(3, "help_sought", "answer_outside_universe")]),
 }
 
 

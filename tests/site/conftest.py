@@ -23,12 +23,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
 
 BUILT = date(2026, 11, 23)
 WAVES = (2022, 2024)
-# (domain_type, domain, share, n, flag): Ambès is withheld, Ambarès fragile.
+# (domain_type, domain, share, n, flag): Ambès is withheld (n = 8), and so is Bassens (n = 40) so that
+# Ambès cannot be recovered by subtraction (secondary disclosure); Ambarès is fragile.
 CELLS = [
     ("overall", None, 0.19, 5000, "ok"),
     ("commune", "33063", 0.16, 1200, "ok"),
     ("commune", "33003", 0.23, 25, "fragile"),
     ("commune", "33004", math.nan, 8, "withheld"),
+    ("commune", "33032", math.nan, 40, "withheld"),
     ("age_band", "15-29", 0.05, 900, "ok"),
     ("age_band", "75+", 0.52, 400, "ok"),
     ("sex", "F", 0.20, 2600, "ok"),

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from observatoire.site.data import PUBLISHED_BREAKDOWNS
-from observatoire.site.opendata import ESTIMATE_FILE_COLUMNS, LICENCE
+from observatoire.site.opendata import ESTIMATE_FILE_COLUMNS, licence_of
 
 RESPONDENT_LEVEL = {"respondent_id", "weight", "iris"}
 
@@ -74,7 +74,7 @@ def test_progress_json_is_strict_json_with_every_commitment(hand_files, hand_dat
     text = hand_files["donnees/engagements.json"].content.decode("utf-8")
     assert "NaN" not in text
     document = json.loads(text)
-    assert document["licence"] == LICENCE and document["date"] == "2026-11-23" and document["is_demo"] is True
+    assert document["licence"] == licence_of("Licence Ouverte 2.0").title and document["date"] == "2026-11-23" and document["is_demo"] is True
     assert [i["id"] for i in document["indicators"]] == list(hand_data.progress["id"])
     first = document["indicators"][0]
     assert first["status"] == "insufficient" and first["latest_ci_low"] == 17.5 and first["projection_2026"] is None

@@ -193,7 +193,7 @@ def test_withheld_commune_is_not_drawn_and_fragile_is_labelled(hand_site, hand_d
     markup = hand_site.pages[page_name("in_difficulty")]
     svg = markup[markup.index("<svg"):markup.index("</svg>")]
     assert "Ambès" not in svg.split("</desc>")[1] and "Ambarès-et-Lagrave" in svg
-    assert "1 commune(s) non dessinée(s)" in svg
+    assert "2 commune(s) non dessinée(s)" in svg  # Ambès, and Bassens (secondary disclosure)
     assert "<td>fragile</td>" in markup
 
 
@@ -239,3 +239,11 @@ def test_text_is_escaped(hand_data):
     hostile = dataclasses.replace(hand_data, source="<script>x</script>.csv")
     pages = render_site(hostile, SiteConfig(built=BUILT, contact="<b>moi</b>")).pages
     assert all("<script>" not in markup and "<b>moi" not in markup for markup in pages.values())
+
+
+def test_indicator_pages_and_open_data_say_whom_each_figure_describes(hand_site, hand_data):
+    page = hand_site.pages[page_name("in_difficulty")]
+    assert "Population : Part pondérée des habitants de 15 ans ou plus." in page
+    estimates = next(f for f in hand_site.files if f.name.endswith("estimations.csv")).content.decode("utf-8")
+    assert estimates.splitlines()[0].split(",")[3] == "population"
+    assert ",habitants de 15 ans ou plus," in estimates

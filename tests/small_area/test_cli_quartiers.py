@@ -58,7 +58,7 @@ def test_default_table_is_french(capsys):
     assert main(["quartiers", "--top", "3", "--wave", "2022", "--commune", "33063"]) == 0
     out = capsys.readouterr().out
     assert "vague 2022" in out and "démonstration" in out and "Bordeaux" in out
-    assert "P(top 3)" in out and "IC 95 %" in out and "Priorité 1 :" in out
+    assert "P(top 3)" in out and "IC à 95 %" in out and "Priorité 1 :" in out
     assert " %" in out and "," in out  # French percentages
     assert len([line for line in out.splitlines() if line[:4].strip().isdigit()]) == 3
 

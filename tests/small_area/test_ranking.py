@@ -105,7 +105,13 @@ def test_area_table_is_an_estimate_table_with_codes(demo_areas):
 def test_flags_and_disclosure(demo_areas):
     ranked = rank_areas(demo_areas.areas, "share", n_draws=200, settings=NO_MINIMUM)
     assert ranked.loc[ranked["n_unweighted"] < 11, ["direct", "direct_se"]].isna().all().all()
-    assert ranked.loc[ranked["n_unweighted"] >= 11, "direct"].notna().all()
+    # Complementary suppression: within a commune, withheld direct shares are never a single
+    # cell nor fewer than 11 respondents together (else subtraction from the commune gives them back).
+    hidden = ranked[ranked["direct"].isna() & (ranked["n_unweighted"] > 0)]
+    per_commune = hidden.groupby("commune")["n_unweighted"].agg(["size", "sum"])
+    assert (per_commune["size"] >= 2).all() and (per_commune["sum"] >= 11).all()
+    published = ranked[ranked["direct"].notna()]
+    assert (published["n_unweighted"] >= 11).all() and len(published) > 0.9 * (ranked["n_unweighted"] >= 11).sum()
     # gamma and the covariate-only prediction would give a withheld direct value back
     small = ranked[ranked["n_unweighted"].between(1, 10)]
     assert len(small) and small["synthetic_share"].isna().all()
