@@ -99,9 +99,10 @@ class SurveySpec:
         return self.labels_fr.get(variable, {}).get(value, str(value))
 
 
-def load_spec(survey_dir: Path, margins_dir: Path | None = None) -> SurveySpec:
+def load_spec(survey_dir: Path, margins_dir: Path | None = None, *, with_margins: bool = True) -> SurveySpec:
     """The description in `survey_dir`; raking margin files are read from `margins_dir`
-    (default: its `margins/` folder)."""
+    (default: its `margins/` folder), or not at all with `with_margins=False` (empty `margins`:
+    for the tools that write or check those files)."""
     survey_dir = Path(survey_dir)
     margins_dir = Path(margins_dir) if margins_dir is not None else survey_dir / "margins"
     schema = _read_yaml(survey_dir / "schema.yaml")
@@ -114,7 +115,7 @@ def load_spec(survey_dir: Path, margins_dir: Path | None = None) -> SurveySpec:
     derived = _parse_derived(_section(codebook, "derived", survey_dir / "codebook.yaml"), by_name)
     variable_labels.update({name: d.label_fr for name, d in derived.items()})
     design = _parse_design(design_doc, by_name, survey_dir / "design.yaml")
-    margins = _load_margins(design.raking, by_name, margins_dir)
+    margins = _load_margins(design.raking, by_name, margins_dir) if with_margins else {}
     return SurveySpec(
         fields=fields,
         primary_key=str(schema.get("primaryKey", "")),
