@@ -21,7 +21,8 @@ left, middle, right = st.columns([3, 4, 2])
 commune = left.selectbox("Commune", [None, *sorted(set(results.areas["commune"]), key=communes.get)],
                          format_func=lambda c: f"Ensemble {results.territory.of_name()}" if c is None else communes.get(c, c))
 by = middle.radio("Classer par", list(SORTS), format_func=SORTS.get, horizontal=True)
-top = right.number_input("Nombre de quartiers", min_value=5, max_value=len(results.areas), value=20, step=5)
+shown = len(results.areas)  # a small territory may have fewer IRIS than the default list
+top = right.number_input("Nombre de quartiers", min_value=min(5, shown), max_value=shown, value=min(20, shown), step=5)
 
 ranked = targeting.rank_areas(results.areas, by, top=int(top), commune=commune)
 where = results.territory.short_name if commune is None else communes.get(commune, commune)
