@@ -370,6 +370,9 @@ def set_provenance(config: Path, updates: Mapping[str, str]) -> None:
     comment of the file is kept; missing entries are added to the block (created if absent)."""
     lines = Path(config).read_text(encoding="utf-8").splitlines()
     start = next((i for i, line in enumerate(lines) if re.match(r"^provenance:\s*(#.*)?$", line)), None)
+    if start is None and any(re.match(r"^provenance\s*:", line) for line in lines):
+        raise UserError(f"{config} : impossible de mettre à jour la section provenance, écrite sur une seule ligne.",
+                        "Écrivez-la une donnée par ligne, comme dans docs/territoire.md, puis relancez.")
     if start is None:
         lines += ["", "provenance:"]
         start = len(lines) - 1
@@ -386,7 +389,7 @@ def set_provenance(config: Path, updates: Mapping[str, str]) -> None:
     text = "\n".join(lines) + "\n"
     document = yaml.safe_load(text)
     if not isinstance(document, dict) or any((document.get("provenance") or {}).get(k) != v for k, v in updates.items()):
-        raise UserError(f"{config} : impossible de mettre à jour la section provenance (écrite sur une seule ligne ?).",
+        raise UserError(f"{config} : la section provenance n'a pas pu être mise à jour ; le fichier est inchangé.",
                         "Écrivez-la une donnée par ligne, comme dans docs/territoire.md, puis relancez.")
     write_atomic(config, text)
 

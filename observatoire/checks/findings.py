@@ -13,15 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from observatoire.validation.findings import Finding as SurveyFinding
-
-
-@dataclass(frozen=True)
-class CheckType:
-    code: str
-    title: str
-    message: str
-    hint: str
-
+from observatoire.validation.findings import FindingType as CheckType
 
 _CATALOGUE = (
     # observatoire.yaml
