@@ -1,7 +1,7 @@
 """Synthetic census-like picture of a territory's IRIS (DEMONSTRATION VALUES, not Insee figures).
 
-Only the commune populations are real when the territory's contours carry them (the
-`population_property` of observatoire.yaml; otherwise the commune margins, when declared real).
+Only the commune populations are real: those of the territory's contours (the
+`population_property` of observatoire.yaml).
 Everything else — how they split between IRIS, the 15+ share, the age, diploma, activity and
 household structures and the covariates — is drawn from a seeded model so that the territory
 has plausible, spatially varied and mutually correlated neighbourhoods:
@@ -33,7 +33,6 @@ from observatoire.territory import EXAMPLE_DIR, Territory, load_territory
 AREAS_SEED = 33  # fixed: the synthetic population is the same whatever the survey seed
 PROFILES_SEED = 35  # profiles of communes the profiles file does not list
 PROFILES_FILE = "profiles.csv"
-SHARE_15PLUS = 0.84  # mean share of residents aged 15+, to turn 15+ margins into populations
 AGE_BANDS = ("15-29", "30-44", "45-59", "60-74", "75+")
 SEXES = ("F", "M")
 DIPLOMAS = ("no_diploma", "cap_bep", "bac", "bac_2", "bac_3plus")
@@ -108,7 +107,7 @@ def default_profiles(territory: Territory) -> Path | None:
 
 def load_place(territory: Territory, profiles: Path | None = None) -> Place:
     geography = load_geography(territory)
-    population = commune_population(territory, geography)
+    population = commune_population(geography)
     communes = geography.communes.set_index("code")
     largest = str(population.idxmax())
     centre = (float(communes.at[largest, "lon"]), float(communes.at[largest, "lat"]))
@@ -120,23 +119,16 @@ def load_place(territory: Territory, profiles: Path | None = None) -> Place:
     return Place(areas, population, _profiles(communes.index, profiles), largest, centre)
 
 
-def commune_population(territory: Territory, geography: Geography) -> pd.Series:
-    """Population per commune: the contours' population property, else the commune margins
-    (residents aged 15+, declared real) divided by the mean 15+ share."""
+def commune_population(geography: Geography) -> pd.Series:
+    """Population per commune, from the contours' population property. (Not from the commune
+    margins: the demo writes those, and never over real ones.)"""
     population = geography.communes.set_index("code")["population"]
     if population.notna().all() and (population > 0).all():
         return population.astype(int)
-    margins = territory.margins / "commune.csv"
-    if territory.provenance.get("margins") == "real" and margins.is_file():
-        totals = pd.read_csv(margins, dtype={"commune": str}).set_index("commune")["total"]
-        totals = pd.to_numeric(totals, errors="coerce").reindex(population.index)
-        if totals.notna().all() and (totals > 0).all():
-            return (totals / SHARE_15PLUS).round().astype(int)
     raise UserError(
         "Les données de démonstration ont besoin de la population de chaque commune.",
-        "Indiquez la propriété des contours qui la porte (geo.communes.population_property dans "
-        "observatoire.yaml), ou remplissez les totaux de la marge par commune (survey.margins/commune.csv) "
-        "et déclarez-la réelle (provenance.margins: real).",
+        "Indiquez la propriété des contours des communes qui la porte (geo.communes.population_property dans "
+        "observatoire.yaml) ; « observatoire territory new --epci » l'ajoute à partir du référentiel national.",
     )
 
 

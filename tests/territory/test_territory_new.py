@@ -185,3 +185,18 @@ def test_the_scaffold_never_touches_its_sources(tmp_path, sources):
     before = communes.read_bytes(), iris.read_bytes()
     assert new(tmp_path / "t", "--communes", str(communes), "--iris", str(iris), "--name", "V", "--code", "71") == 0
     assert (communes.read_bytes(), iris.read_bytes()) == before
+
+
+def test_demo_needs_the_commune_populations(tmp_path, capsys):
+    """Contours without a population property: the demo says where to put it, and writes nothing."""
+    communes, iris = contour_files(tmp_path / "sources")
+    document = json.loads(communes.read_text(encoding="utf-8"))
+    for feature in document["features"]:
+        del feature["properties"]["POPULATION"]
+    communes.write_text(json.dumps(document), encoding="utf-8")
+    root = tmp_path / "t"
+    assert new(root, "--communes", str(communes), "--iris", str(iris), "--name", "V", "--code", "71") == 0
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    assert main(["demo", "--territory", str(root), "--n", "200"]) == 2
+    assert "geo.communes.population_property" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
