@@ -17,10 +17,12 @@ $(STAMP): pyproject.toml requirements.lock
 	$(PY) -m pip install -q --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
-# axe-core (accessibility audit) pinned with its integrity hash in package-lock.json.
+# axe-core (accessibility audit) and @etalab/decoupage-administratif (`territory new --epci`),
+# pinned with their integrity hashes in package-lock.json.
+NPM_FILES := node_modules/axe-core/axe.min.js node_modules/@etalab/decoupage-administratif/data/epci.json
 browser:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
-	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --loglevel=error
+	@for f in $(NPM_FILES); do test -f $$f || { npm ci --no-audit --no-fund --loglevel=error; break; }; done
 
 run: $(STAMP)
 	$(PY) -m streamlit run app.py
@@ -31,11 +33,9 @@ test: $(STAMP) browser
 bench: $(STAMP)
 	for f in benchmarks/bench_*.py; do $(PY) $$f || exit 1; done
 
-# Regenerate the committed demonstration data (byte-for-byte reproducible).
+# Regenerate the example territory's committed demonstration data (byte-for-byte reproducible).
 demo: $(STAMP)
-	$(PY) -m observatoire demo --out data/demo
-	$(PY) -m observatoire.demo.indicators
-	$(PY) -m observatoire.demo.support
+	$(PY) -m observatoire demo --territory .
 
 # Re-pin the whole dependency tree after changing pyproject.toml.
 lock:

@@ -44,9 +44,9 @@ def replicate(seed: int) -> pd.DataFrame:
     design = design_from_spec(sample, spec)
     rows = []
     for method in CI_METHODS:
-        for by, level in ((None, "metropole"), ("commune", "commune")):
+        for by, level in ((None, "territory"), ("commune", "commune")):
             table = estimate(design, "in_difficulty", kind="proportion", level=1, by=by, ci=method, reliability=False)
-            codes = ["metropole"] if by is None else table["domain"].tolist()
+            codes = ["territory"] if by is None else table["domain"].tolist()
             true = truth.loc[[(level, c) for c in codes]].to_numpy()
             rows.append(
                 pd.DataFrame(
@@ -80,7 +80,7 @@ def main() -> None:
     with ProcessPoolExecutor(args.workers) as pool:
         results = pd.concat(pool.map(replicate, range(args.samples), chunksize=10), ignore_index=True)
     elapsed = time.perf_counter() - start
-    results["group"] = np.where(results["level"] == "metropole", "overall (n=" + results["sample_size"].astype(str) + ")",
+    results["group"] = np.where(results["level"] == "territory", "overall (n=" + results["sample_size"].astype(str) + ")",
                                 "commune n " + results["n"].map(band))  # fmt: skip
     summary = results.groupby(["group", "method"]).agg(
         coverage=("covered", "mean"), missing=("missing", "mean"), width=("width", "median"), cells=("covered", "size")

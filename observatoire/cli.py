@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "estimate",
     "site",
     "quartiers",
+    "territory",
+    "check",
 )
 
 

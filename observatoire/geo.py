@@ -81,7 +81,7 @@ def _layer(layer: GeoLayer, what: str) -> tuple[pd.DataFrame, dict]:
                                  f"Vérifiez le nom de la propriété dans observatoire.yaml ({what}).")
             row[key] = properties[source]
         try:
-            row["lon"], row["lat"] = _centroid(feature["geometry"])
+            row["lon"], row["lat"] = centroid(feature["geometry"])
         except (KeyError, TypeError, ValueError, IndexError):
             raise _geo_error(layer.file, f"contour n° {number} ({row.get('code')}) : géométrie illisible "
                                          "(Polygon ou MultiPolygon en longitude/latitude attendu)") from None
@@ -125,7 +125,7 @@ def _read_geojson(path: Path, mtime: int) -> dict:
         raise _geo_error(path, f"GeoJSON illisible ({str(err)[:80]})") from None
 
 
-def _centroid(geometry: dict) -> tuple[float, float]:
+def centroid(geometry: dict) -> tuple[float, float]:
     """Centroid of the largest polygon (planar, in degrees: good enough for labels and distances
     within a territory)."""
     polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]

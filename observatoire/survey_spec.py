@@ -110,9 +110,10 @@ class SurveySpec:
         return self.labels_fr.get(variable, {}).get(value, str(value))
 
 
-def load_spec(survey_dir: Path, margins_dir: Path | None = None) -> SurveySpec:
+def load_spec(survey_dir: Path, margins_dir: Path | None = None, *, with_margins: bool = True) -> SurveySpec:
     """The description in `survey_dir`; raking margin files are read from `margins_dir`
-    (default: its `margins/` folder)."""
+    (default: its `margins/` folder), or not at all with `with_margins=False` (empty `margins`:
+    for the tools that write or check those files)."""
     survey_dir = Path(survey_dir)
     margins_dir = Path(margins_dir) if margins_dir is not None else survey_dir / "margins"
     schema = _read_yaml(survey_dir / "schema.yaml")
@@ -128,7 +129,7 @@ def load_spec(survey_dir: Path, margins_dir: Path | None = None) -> SurveySpec:
     for name, universe in universes.items():  # the label says who was asked, wherever it shows
         variable_labels[name] = f"{variable_labels[name]} (parmi les {universe_labels[universe]})"
     design = _parse_design(design_doc, by_name, survey_dir / "design.yaml")
-    margins = _load_margins(design.raking, by_name, margins_dir)
+    margins = _load_margins(design.raking, by_name, margins_dir) if with_margins else {}
     return SurveySpec(
         fields=fields,
         primary_key=str(schema.get("primaryKey", "")),

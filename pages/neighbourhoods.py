@@ -31,8 +31,8 @@ left, middle, right = st.columns([3, 4, 2])
 commune = left.selectbox("Commune", [None, *sorted(set(results.areas["commune"]), key=communes.get)],
                          format_func=lambda c: f"Ensemble {results.territory.of_name()}" if c is None else communes.get(c, c))
 by = middle.radio("Classer par", list(SORTS), format_func=SORTS.get, horizontal=True)
-k = right.number_input("Quartiers à retenir", min_value=1, max_value=len(results.areas), value=20, step=5,
-                       help="Le nombre de quartiers où vous pouvez agir (k) : il fixe les priorités 1, 2 et 3.")
+k = right.number_input("Quartiers à retenir", min_value=1, max_value=len(results.areas), value=min(20, len(results.areas)),
+                       step=5, help="Le nombre de quartiers où vous pouvez agir (k) : il fixe les priorités 1, 2 et 3.")
 
 ranked = loaders.ranking(results, by, int(k), commune)
 k = ranked.attrs["k"]

@@ -1,14 +1,18 @@
-"""Synthetic census-like picture of the 277 IRIS (DEMONSTRATION VALUES, not Insee figures).
+"""Synthetic census-like picture of a territory's IRIS (DEMONSTRATION VALUES, not Insee figures).
 
-Only the commune populations are real (Insee populations légales 2021, data/geo/communes.geojson).
+Only the commune populations are real: those of the territory's contours (the
+`population_property` of observatoire.yaml).
 Everything else — how they split between IRIS, the 15+ share, the age, diploma, activity and
-household structures and the covariates — is drawn from a seeded model so that the métropole
+household structures and the covariates — is drawn from a seeded model so that the territory
 has plausible, spatially varied and mutually correlated neighbourhoods:
 
-- each commune gets a hand-set demo profile (deprivation, age), loosely echoing the usual
-  contrasts of a French métropole (right-bank social-housing communes, western residential
-  suburbs, student towns); each IRIS varies around its commune's profile;
-- remoteness from the centre drives broadband (THD) and mobile non-coverage;
+- each commune gets a demo profile (deprivation, age), roughly in [-1, 1.3]: hand-set in the
+  territory's optional `profiles.csv` (columns commune, deprivation, age; beside its survey
+  file), else drawn from a seed; each IRIS varies around its commune's profile, more so in the
+  most populous commune (a mixed centre);
+- remoteness from the centre (the centroid of the most populous commune) drives broadband (THD)
+  and mobile non-coverage;
+- a commune without IRIS contours is one area of its own (its respondents have no IRIS code);
 - the covariates are computed from the same structures the survey generator samples from, so
   the small-area signal in the demo survey is real, not decorative.
 """
@@ -17,14 +21,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from observatoire.geo import load_geography
-from observatoire.territory import EXAMPLE_DIR, load_territory
+from observatoire.errors import UserError
+from observatoire.geo import Geography, load_geography
+from observatoire.territory import EXAMPLE_DIR, Territory, load_territory
 
 AREAS_SEED = 33  # fixed: the synthetic population is the same whatever the survey seed
+PROFILES_SEED = 35  # profiles of communes the profiles file does not list
+PROFILES_FILE = "profiles.csv"
 AGE_BANDS = ("15-29", "30-44", "45-59", "60-74", "75+")
 SEXES = ("F", "M")
 DIPLOMAS = ("no_diploma", "cap_bep", "bac", "bac_2", "bac_3plus")
@@ -32,19 +40,7 @@ ACTIVITIES = ("employed", "unemployed", "student", "retired", "other_inactive")
 HOUSEHOLDS = ("single", "couple_no_child", "couple_children", "single_parent", "other")
 from observatoire.areas.covariates import MODEL_COVARIATES as COVARIATES  # noqa: E402  (the file the model reads)
 
-# Demo commune profiles (deprivation, age), roughly in [-1, 1.3]: assumptions, not measurements.
-COMMUNE_PROFILES = {
-    "33003": (0.2, -0.1), "33004": (0.5, 0.2), "33013": (-0.3, 0.0), "33032": (0.8, -0.1),
-    "33039": (0.5, -0.1), "33056": (-0.4, 0.3), "33063": (0.1, -0.5), "33065": (-0.9, 0.6),
-    "33069": (-0.8, 0.6), "33075": (-0.5, 0.0), "33096": (0.2, 0.1), "33119": (1.2, 0.0),
-    "33162": (-0.3, 0.2), "33167": (1.0, 0.0), "33192": (-0.7, 0.6), "33200": (-0.4, 0.1),
-    "33249": (1.3, -0.1), "33273": (-0.5, 0.0), "33281": (-0.1, 0.2), "33312": (-0.4, 0.0),
-    "33318": (0.0, -0.2), "33376": (-1.0, 0.1), "33434": (0.3, 0.1), "33449": (-0.6, 0.4),
-    "33487": (0.0, 0.1), "33519": (-0.6, 0.3), "33522": (0.2, -0.6), "33550": (0.1, 0.1),
-}
-CENTRE_LON_LAT = (-0.5745, 44.8427)  # Bordeaux, place de la Comédie
-
-# Metropolitan base structures of residents aged 15+ (demo values inspired by the Insee census
+# Base structures of residents aged 15+ (demo values inspired by the Insee census
 # national/urban structure), shifted per IRIS by its latent profile.
 AGE_BASE = np.array([0.27, 0.25, 0.22, 0.17, 0.09])
 AGE_SHIFT = np.array([-0.35, -0.15, 0.05, 0.30, 0.45])  # per unit of "age" latent
@@ -77,29 +73,100 @@ ADULTS_PER_HOUSEHOLD = np.array([1.0, 2.0, 2.0, 1.0, 2.0])  # to turn persons in
 
 @dataclass(frozen=True)
 class Areas:
-    """Per-IRIS synthetic structures (arrays aligned on `covariates.iris`)."""
+    """Per-area synthetic structures (arrays aligned on `covariates` rows). An area is an IRIS, or
+    a commune without IRIS contours (its `iris` is "")."""
 
-    covariates: pd.DataFrame  # the public table written to data/demo/iris_covariates.csv
-    age: np.ndarray  # (I, 5) P(age band | IRIS), residents 15+
+    covariates: pd.DataFrame  # iris, commune, populations, COVARIATES (the IRIS rows are the covariates file)
+    age: np.ndarray  # (I, 5) P(age band | area), residents 15+
     female: np.ndarray  # (5,) P(F | age band)
     diploma: np.ndarray  # (I, 5 ages, 5 diplomas)
     activity: np.ndarray  # (I, 5 ages, 5 activities)
     household: np.ndarray  # (I, 5 ages, 5 households)
 
+    @property
+    def iris_covariates(self) -> pd.DataFrame:
+        """The covariates file: IRIS rows only."""
+        return self.covariates[self.covariates["iris"] != ""].reset_index(drop=True)
 
-@lru_cache(maxsize=1)
-def build_areas() -> Areas:
-    rng = np.random.default_rng(AREAS_SEED)
-    geography = load_geography(load_territory(EXAMPLE_DIR))
-    iris = geography.iris.rename(columns={"code": "code_iris", "commune": "code_commune", "kind": "typ_iris"})
+
+@dataclass(frozen=True)
+class Place:
+    """What the generator reads of a territory: its areas, commune populations and profiles."""
+
+    areas: pd.DataFrame  # iris ("" for a commune without IRIS), commune, kind, lon, lat
+    population: pd.Series  # commune code -> population
+    profiles: pd.DataFrame  # commune code -> deprivation, age
+    largest: str  # the most populous commune (the most mixed, and the centre)
+    centre: tuple[float, float]  # lon, lat
+
+
+def default_profiles(territory: Territory) -> Path | None:
+    """`profiles.csv` beside the territory's survey file, when there is one."""
+    return territory.survey.parent / PROFILES_FILE if territory.survey is not None else None
+
+
+def load_place(territory: Territory, profiles: Path | None = None) -> Place:
+    geography = load_geography(territory)
+    population = commune_population(geography)
     communes = geography.communes.set_index("code")
-    profile = np.array([COMMUNE_PROFILES[c] for c in iris["code_commune"]])
-    spread = np.where(iris["code_commune"] == "33063", 0.8, 0.55)  # the city centre is more mixed
+    largest = str(population.idxmax())
+    centre = (float(communes.at[largest, "lon"]), float(communes.at[largest, "lat"]))
+    iris = geography.iris[["code", "commune", "kind", "lon", "lat"]].rename(columns={"code": "iris"})
+    alone = communes[~communes.index.isin(iris["commune"])]  # communes without IRIS: one area each
+    whole = pd.DataFrame({"iris": "", "commune": alone.index, "kind": "Z", "lon": alone["lon"], "lat": alone["lat"]})
+    areas = pd.concat([iris, whole], ignore_index=True) if len(whole) else iris.reset_index(drop=True)
+    areas = areas.sort_values(["commune", "iris"], kind="stable", ignore_index=True)
+    return Place(areas, population, _profiles(communes.index, profiles), largest, centre)
+
+
+def commune_population(geography: Geography) -> pd.Series:
+    """Population per commune, from the contours' population property. (Not from the commune
+    margins: the demo writes those, and never over real ones.)"""
+    population = geography.communes.set_index("code")["population"]
+    if population.notna().all() and (population > 0).all():
+        return population.astype(int)
+    raise UserError(
+        "Les données de démonstration ont besoin de la population de chaque commune.",
+        "Indiquez la propriété des contours des communes qui la porte (geo.communes.population_property dans "
+        "observatoire.yaml) ; « observatoire territory new --epci » l'ajoute à partir du référentiel national.",
+    )
+
+
+def _profiles(communes: pd.Index, path: Path | None) -> pd.DataFrame:
+    """Hand-set profiles of the file, and seeded ones for the communes it does not list."""
+    listed = pd.DataFrame(columns=["deprivation", "age"], dtype=float)
+    if path is not None and Path(path).is_file():
+        frame = pd.read_csv(path, dtype={"commune": str})
+        missing = {"commune", "deprivation", "age"} - set(frame.columns)
+        if missing:
+            raise UserError(f"{path} : colonne(s) absente(s) : {', '.join(sorted(missing))}.",
+                            "Colonnes attendues : commune, deprivation, age (nombres entre -1 et 1,3 environ).")
+        listed = frame.set_index("commune")[["deprivation", "age"]].astype(float)
+    others = communes[~communes.isin(listed.index)]
+    rng = np.random.default_rng(PROFILES_SEED)
+    drawn = pd.DataFrame({"deprivation": np.clip(rng.normal(0.0, 0.6, len(others)), -1.0, 1.3),
+                          "age": np.clip(rng.normal(0.0, 0.3, len(others)), -0.6, 0.6)}, index=others)
+    return pd.concat([listed[listed.index.isin(communes)], drawn])
+
+
+@lru_cache(maxsize=4)
+def build_areas(root: Path = EXAMPLE_DIR, profiles: Path | None = None) -> Areas:
+    """The synthetic areas of the territory in `root` (default: the example), profiles from
+    `profiles` (default: `default_profiles`)."""
+    territory = load_territory(root)
+    return areas_of(load_place(territory, profiles or default_profiles(territory)))
+
+
+def areas_of(place: Place) -> Areas:
+    rng = np.random.default_rng(AREAS_SEED)
+    iris = place.areas
+    profile = place.profiles.loc[iris["commune"]].to_numpy()
+    spread = np.where(iris["commune"] == place.largest, 0.8, 0.55)  # the largest commune is more mixed
     deprivation = profile[:, 0] + spread * rng.normal(size=len(iris))
     age_latent = profile[:, 1] + 0.4 * rng.normal(size=len(iris))
-    remoteness = _remoteness(iris["lon"].to_numpy(), iris["lat"].to_numpy())
+    remoteness = _remoteness(iris["lon"].to_numpy(), iris["lat"].to_numpy(), place.centre)
 
-    population = _split_population(iris, communes["population"], rng)
+    population = _split_population(iris, place.population, rng)
     share_15plus = np.clip(0.84 + 0.03 * age_latent - 0.01 * deprivation + rng.normal(0, 0.01, len(iris)), 0.76, 0.92)
     population_15plus = np.round(population * share_15plus).astype(int)
 
@@ -112,8 +179,8 @@ def build_areas() -> Areas:
     household = _tilt(np.log(HOUSEHOLD_BY_AGE)[None] + household_shift[:, None, :])
 
     covariates = pd.DataFrame({
-        "iris": iris["code_iris"],
-        "commune": iris["code_commune"],
+        "iris": iris["iris"],
+        "commune": iris["commune"],
         "population": population,
         "population_15plus": population_15plus,
         "share_65plus": share_15plus * (0.55 * age[:, 3] + age[:, 4]),
@@ -138,24 +205,25 @@ def _tilt(log_weights: np.ndarray) -> np.ndarray:
     return weights / weights.sum(axis=-1, keepdims=True)
 
 
-def _remoteness(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+def _remoteness(lon: np.ndarray, lat: np.ndarray, centre: tuple[float, float]) -> np.ndarray:
     """0 in the centre, about 1 at 14 km and beyond (distance in km minus 4, over 10)."""
-    dx = (lon - CENTRE_LON_LAT[0]) * 111.32 * np.cos(np.radians(CENTRE_LON_LAT[1]))
-    dy = (lat - CENTRE_LON_LAT[1]) * 110.57
+    dx = (lon - centre[0]) * 111.32 * np.cos(np.radians(centre[1]))
+    dy = (lat - centre[1]) * 110.57
     return np.clip((np.hypot(dx, dy) - 4.0) / 10.0, 0.0, 1.5)
 
 
 def _split_population(iris: pd.DataFrame, commune_population: pd.Series, rng) -> np.ndarray:
-    """IRIS populations summing exactly to each commune's population.
+    """Area populations summing exactly to each commune's population.
 
     Activity (A) and miscellaneous (D) IRIS get a tiny population (20 to 150 inhabitants);
     the rest is shared between housing IRIS in proportion to lognormal sizes.
     """
-    tiny = iris["typ_iris"].isin(["A", "D"]).to_numpy()
+    tiny = iris["kind"].isin(["A", "D"]).to_numpy().copy()
     population = np.where(tiny, rng.integers(20, 151, len(iris)), 0)
     sizes = rng.lognormal(0.0, 0.35, len(iris))
     for code, total in commune_population.items():
-        inside = (iris["code_commune"] == code).to_numpy()
+        inside = (iris["commune"] == code).to_numpy()
+        tiny[inside] &= ~np.all(tiny[inside])  # a commune of activity IRIS only still has residents
         housing = inside & ~tiny
         population[housing] = largest_remainder(sizes[housing], total - population[inside & tiny].sum())
     return population

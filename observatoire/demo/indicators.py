@@ -2,8 +2,8 @@
 
 File-based indicators get a series 2021-2025 (or from the year the measure starts) that moves
 from the catalogue's baseline towards the target at a chosen fraction of the required pace
-(`PACE`: 1 = exactly the required compound growth rate, < 0 = the wrong way), with small
-multiplicative noise. Computed indicators come from the demo inventories, survey indicators
+(`PACE`: 1 = exactly the required compound growth rate, < 0 = the wrong way; set for the
+example's catalogue, drawn from the seed for other indicators), with small multiplicative noise. Computed indicators come from the demo inventories, survey indicators
 from the demo survey through the statistics engine. Everything is labelled « démonstration ».
 """
 
@@ -19,7 +19,7 @@ from observatoire.indicators.catalog import Catalog, Indicator, load_catalog
 from observatoire.indicators.derived import computed_values, survey_values
 from observatoire.indicators.values import TERRITORY_LEVEL, VALUE_COLUMNS, merge_values, normalise, write_values
 from observatoire.survey_spec import load_spec
-from observatoire.territory import EXAMPLE_DIR, Territory, load_territory
+from observatoire.territory import Territory
 
 DEFAULT_SEED = 2026
 YEARS = tuple(range(2021, 2026))
@@ -34,6 +34,7 @@ PACE = {
 FIRST_YEAR = {"SOB05": 2023, "SOB09": 2023, "ACH06": 2024, "INC06": 2023}  # measure starts later
 BINARY = {"ACH02": (0, 0, 1, 1, 1), "CYB01": (0, 0, 0, 1, 0), "GOV02": (0, 0, 0, 1, 1)}
 BAND_CENTRE = {"INC06": 74.0}
+PACE_RANGE = (-0.3, 1.4)  # pace of an indicator `PACE` does not list, drawn uniformly
 
 
 def _trend(ind: Indicator, years: np.ndarray, pace: float) -> np.ndarray:
@@ -49,11 +50,14 @@ def file_series(ind: Indicator, rng: np.random.Generator, code: str) -> pd.DataF
     years = np.array([y for y in YEARS if y >= FIRST_YEAR.get(ind.id, YEARS[0])])
     if ind.id in BINARY:
         values = np.array(BINARY[ind.id], dtype=float)[-len(years):]
+    elif ind.direction == "binary":  # achieved from a seeded year on
+        values = (years >= rng.choice(years)).astype(float)
     else:
         if ind.direction == "band":
-            values = BAND_CENTRE[ind.id] + rng.normal(0, 1.5, len(years))
+            values = _band_centre(ind) + rng.normal(0, 1.5, len(years))
         else:
-            values = _trend(ind, years, PACE[ind.id]) * np.exp(rng.normal(0, 0.015, len(years)))
+            pace = PACE[ind.id] if ind.id in PACE else rng.uniform(*PACE_RANGE)
+            values = _trend(ind, years, pace) * np.exp(rng.normal(0, 0.015, len(years)))
         if ind.unit_short == "%":
             values = np.clip(values, 0, 100)
         values[years == ind.baseline.year] = ind.baseline.value  # the declared baseline is the data
@@ -63,6 +67,12 @@ def file_series(ind: Indicator, rng: np.random.Generator, code: str) -> pd.DataF
         "n_unweighted": None, "source": SOURCE,
         "status": np.where(years == YEARS[-1], "provisional", "final"),
     })
+
+
+def _band_centre(ind: Indicator) -> float:
+    if ind.id in BAND_CENTRE:
+        return BAND_CENTRE[ind.id]
+    return (ind.band.low + ind.band.high) / 2
 
 
 def file_values(catalog: Catalog, code: str, seed: int = DEFAULT_SEED) -> pd.DataFrame:
@@ -78,18 +88,14 @@ def demo_survey_values(catalog: Catalog, territory: Territory) -> pd.DataFrame:
 
 
 def build_demo_values(territory: Territory, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write the territory's demo inventories and values file (file + computed + survey values)."""
+    """Write the territory's demo inventories (when it declares a folder for them) and its values
+    file (file-based series, values computed from the inventories, survey estimates)."""
     catalog = load_catalog(territory.catalog)
-    inventory_dir = territory.inventories or territory.values.parent / "demo"
-    written = write_inventories(inventory_dir, seed)
-    parts = [file_values(catalog, territory.code, seed),
-             computed_values(catalog, inventory_dir, list(YEARS), territory.code)]
+    parts, written = [file_values(catalog, territory.code, seed)], []
+    if territory.inventories is not None:
+        written = write_inventories(territory.inventories, seed)
+        parts.append(computed_values(catalog, territory.inventories, list(YEARS), territory.code))
     if territory.survey is not None and territory.survey.exists():
         parts.append(demo_survey_values(catalog, territory))
     write_values(merge_values(*parts), territory.values)
     return [*written, territory.values]
-
-
-if __name__ == "__main__":
-    for path in build_demo_values(load_territory(EXAMPLE_DIR)):
-        print(path)

@@ -1,9 +1,9 @@
-"""Synthetic places of digital mediation for the example territory (DEMONSTRATION, not real places).
+"""Synthetic places of digital mediation of a territory (DEMONSTRATION, not real places).
 
 Written in the national standard (schéma des lieux de médiation numérique v1.0.1, every column in
 its order) so that the example shows the layer and the distances; names, addresses and
 identifiers say they are fictitious. Places sit near IRIS centres drawn in proportion to their
-population (seeded: `python -m observatoire.demo.support` rewrites the same bytes).
+population (seeded: `observatoire demo` rewrites the same bytes).
 """
 
 from __future__ import annotations
@@ -15,12 +15,10 @@ from pathlib import Path
 import numpy as np
 
 from observatoire.areas.support import in_territory, schema
-from observatoire.geo import load_geography
-from observatoire.territory import EXAMPLE_DIR, load_territory
+from observatoire.geo import Geography
 
 SEED = 13
-N_PLACES = 36
-OUT = EXAMPLE_DIR / "data" / "demo" / "lieux_mediation_numerique.csv"
+N_PLACES = 36  # at most: about one place per two housing IRIS in a small territory
 KINDS = (  # (typologie, dispositif_programmes_nationaux, services)
     ("FRANCE_SERVICES", "France Services", "Aide aux démarches administratives|Maîtrise des outils numériques du quotidien"),
     ("BIB", "Conseillers numériques", "Maîtrise des outils numériques du quotidien|Accès internet et matériel informatique"),
@@ -30,10 +28,10 @@ KINDS = (  # (typologie, dispositif_programmes_nationaux, services)
 )
 
 
-def demo_places(seed: int = SEED, n: int = N_PLACES) -> list[dict[str, str]]:
-    territory = load_territory(EXAMPLE_DIR)
-    geography = load_geography(territory)
-    iris = geography.iris[geography.iris["kind"].isin(["H", "Z"])].reset_index(drop=True)
+def demo_places(geography: Geography, seed: int = SEED) -> list[dict[str, str]]:
+    housing = geography.iris["kind"].isin(["H", "Z"]) | (geography.iris["kind"] == "")
+    iris = geography.iris[housing].reset_index(drop=True)
+    n = min(N_PLACES, max(1, len(iris) // 2))
     rng = np.random.default_rng(seed)
     chosen = rng.choice(len(iris), size=n, replace=False)
     rows = []
@@ -66,20 +64,11 @@ def demo_places(seed: int = SEED, n: int = N_PLACES) -> list[dict[str, str]]:
     return rows
 
 
-def demo_csv(seed: int = SEED) -> bytes:
+def demo_csv(geography: Geography, seed: int = SEED) -> bytes:
     """The file's bytes: UTF-8, comma-separated, every column of the standard in its order."""
     columns = [field["name"] for field in schema()["fields"]]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", restval="")
     writer.writeheader()
-    writer.writerows(demo_places(seed))
+    writer.writerows(demo_places(geography, seed))
     return buffer.getvalue().encode("utf-8")
-
-
-def write(path: Path = OUT) -> Path:
-    path.write_bytes(demo_csv())
-    return path
-
-
-if __name__ == "__main__":
-    print(write())

@@ -9,7 +9,7 @@ latent "digital exclusion" score
 
 and the probability of being in difficulty with online procedures is
 P(non-use) + (1 - P(non-use)) * logistic(a_wave + eta); the wave intercepts are solved so that
-the true métropole share is exactly `TRUE_IN_DIFFICULTY[wave]`. The true shares per IRIS and per
+the true share over the whole territory is exactly `TRUE_IN_DIFFICULTY[wave]`. The true shares per IRIS and per
 commune are therefore known (`DemoPopulation.truth`), for coverage and small-area studies.
 
 The sampler mimics a telephone survey stratified by commune: allocation proportional to the 15+
@@ -40,12 +40,13 @@ from observatoire.demo.areas import (
     largest_remainder,
     logistic,
 )
+from observatoire.territory import EXAMPLE_DIR
 
 WAVES = (2022, 2024)
 DEFAULT_SEED = 2024
 DEFAULT_N = 5000
 COMMUNE_FLOOR = 80
-TRUE_IN_DIFFICULTY = {2022: 0.20, 2024: 0.18}  # Bordeaux Métropole reports 19 % (2023)
+TRUE_IN_DIFFICULTY = {2022: 0.20, 2024: 0.18}  # the example territory's own survey found 19 % (2023)
 TRUE_NON_USE = {2022: 0.095, 2024: 0.085}  # no Internet use in 3 months (Insee: 13.9 % in France, 2021; lower in large cities)
 RANDOM_EFFECT_SD = 0.3
 RANDOM_EFFECT_SEED = 34  # fixed: IRIS effects do not depend on the survey seed
@@ -85,20 +86,20 @@ class DemoPopulation:
         return _p_difficulty(self.eta, a_non_use, a_difficulty)
 
     def truth(self, wave: int) -> pd.DataFrame:
-        """True in_difficulty share per IRIS, commune and for the métropole (one wave).
+        """True in_difficulty share per IRIS, commune and for the whole territory (one wave).
 
-        Columns: wave, geo_level ("iris", "commune", "metropole"), geo_code, population_15plus,
+        Columns: wave, geo_level ("iris", "commune", "territory"), geo_code, population_15plus,
         in_difficulty.
         """
         expected = (self.counts * self.p_in_difficulty(wave)).sum(axis=1)
         base = pd.DataFrame({"iris": self.iris["iris"], "commune": self.iris["commune"],
                              "pop": self.counts.sum(axis=1), "hits": expected})
         levels = [
-            base.rename(columns={"iris": "geo_code"}).assign(geo_level="iris"),
+            base[base["iris"] != ""].rename(columns={"iris": "geo_code"}).assign(geo_level="iris"),
             base.groupby("commune", as_index=False)[["pop", "hits"]].sum()
             .rename(columns={"commune": "geo_code"}).assign(geo_level="commune"),
-            pd.DataFrame({"geo_code": ["metropole"], "pop": [base["pop"].sum()],
-                          "hits": [base["hits"].sum()], "geo_level": ["metropole"]}),
+            pd.DataFrame({"geo_code": ["territory"], "pop": [base["pop"].sum()],
+                          "hits": [base["hits"].sum()], "geo_level": ["territory"]}),
         ]
         table = pd.concat(levels, ignore_index=True)
         return pd.DataFrame({
@@ -148,9 +149,10 @@ class DemoPopulation:
         return np.concatenate(drawn)
 
 
-@lru_cache(maxsize=1)
-def build_population() -> DemoPopulation:
-    areas = build_areas()
+@lru_cache(maxsize=4)
+def build_population(root: Path = EXAMPLE_DIR, profiles: Path | None = None) -> DemoPopulation:
+    """The synthetic population of the territory in `root` (default: the example territory)."""
+    areas = build_areas(root, profiles)
     covariates = areas.covariates
     rng = np.random.default_rng(RANDOM_EFFECT_SEED)
     n_iris = len(covariates)
@@ -180,9 +182,10 @@ def build_population() -> DemoPopulation:
     return DemoPopulation(areas, counts, eta, cdf.ravel(), intercepts)
 
 
-def generate(seed: int = DEFAULT_SEED, n: int = DEFAULT_N) -> pd.DataFrame:
-    """The demonstration survey: waves 2022 and 2024, n respondents each, reproducible by seed."""
-    population = build_population()
+def generate(seed: int = DEFAULT_SEED, n: int = DEFAULT_N, population: DemoPopulation | None = None) -> pd.DataFrame:
+    """The demonstration survey: waves 2022 and 2024, n respondents each, reproducible by seed
+    (default population: the example territory's)."""
+    population = population or build_population()
     rng = np.random.default_rng(seed)
     return pd.concat([population.sample(rng, n, wave) for wave in WAVES], ignore_index=True)
 
@@ -344,39 +347,17 @@ def _reasons_and_help(rng, eta, frame: pd.DataFrame, wave: int) -> dict:
     return out
 
 
-# --- files ----------------------------------------------------------------------------------
+# --- margins -------------------------------------------------------------------------------
 
-DEMO_README = """\
-# Données de démonstration — synthétiques, ne pas citer
-
-Ces fichiers sont **générés** par `observatoire demo` (graine {seed}, {n} répondants par vague) :
-ils imitent une enquête auprès des habitants de 15 ans ou plus des 28 communes de la métropole
-(vagues {waves}) mais **ne décrivent personne** et ne sont pas des résultats d'enquête.
-Seules les populations communales 2021 (Insee, populations légales) sont réelles ; la répartition
-par IRIS et tous les indicateurs de `iris_covariates.csv` sont des valeurs de démonstration.
-
-- `survey.csv` : microdonnées (une ligne par répondant, les deux vagues), colonnes décrites dans
-  `survey/schema.yaml` et `survey/codebook.yaml` ; `weight` = poids de tirage (population 15 ans
-  ou plus de la commune / répondants de la commune). L'échantillon est volontairement biaisé
-  (diplômés surreprésentés, 75 ans ou plus sous-représentés) : le calage sur les marges de
-  `survey/margins/` corrige ce biais.
-- `iris_covariates.csv` : une ligne par IRIS (population, population de 15 ans ou plus, part des
-  65 ans ou plus, part sans diplôme, taux de pauvreté, part des ménages d'une personne, taux de
-  chômage, non-couverture THD et mobile) — valeurs synthétiques « de type recensement ».
-
-# Demonstration data — synthetic, do not cite
-
-Generated by `observatoire demo --out DIR --seed {seed} --n {n}`; byte-for-byte reproducible
-(`make demo` rewrites this folder; a test checks the committed files match). Only the 2021
-commune populations are real (Insee); everything else is synthetic. The true shares of the
-synthetic population are available from `observatoire.demo.survey.build_population().truth(wave)`.
-"""
+# The raking variables this generator knows (survey columns), as the example's design.yaml names them.
+MARGIN_COLUMNS = (("commune",), ("age_band", "sex"), ("diploma",))
 
 
-def margins_tables(population: DemoPopulation) -> dict[str, pd.DataFrame]:
-    """Raking margins of the synthetic 15+ population, one table per survey/margins file.
+def margins_tables(population: DemoPopulation) -> dict[tuple[str, ...], pd.DataFrame]:
+    """Raking margins of the synthetic 15+ population, one table per raking variable (its columns
+    then `total`), keyed by the variable's survey columns.
 
-    Commune totals are the IRIS `population_15plus` sums; the age x sex and diploma totals are
+    Commune totals are the area `population_15plus` sums; the age x sex and diploma totals are
     the population's expected counts rounded to integers that add up to the same grand total.
     """
     iris = population.iris
@@ -387,38 +368,12 @@ def margins_tables(population: DemoPopulation) -> dict[str, pd.DataFrame]:
     ages, sexes = np.meshgrid(AGE_BANDS, SEXES, indexing="ij")
     diploma = cells.sum(axis=(0, 1, 3, 4))
     return {
-        "commune.csv": commune.rename(columns={"population_15plus": "total"}),
-        "age_band_sex.csv": pd.DataFrame({
+        ("commune",): commune.rename(columns={"population_15plus": "total"}),
+        ("age_band", "sex"): pd.DataFrame({
             "age_band": ages.ravel(), "sex": sexes.ravel(),
             "total": largest_remainder(age_sex.ravel(), grand_total),
         }),
-        "diploma.csv": pd.DataFrame({
+        ("diploma",): pd.DataFrame({
             "diploma": DIPLOMAS, "total": largest_remainder(diploma, grand_total),
         }),
     }
-
-
-def write_margins(out_dir: Path) -> list[Path]:
-    """Write the three margins CSV files (survey/margins layout) into out_dir; return the paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name, table in margins_tables(build_population()).items():
-        _write_csv(table, out / name)
-        paths.append(out / name)
-    return paths
-
-
-def write_demo(out_dir: Path, seed: int = DEFAULT_SEED, n: int = DEFAULT_N) -> list[Path]:
-    """Write survey.csv, iris_covariates.csv and README.md into out_dir; return the paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = [out / "survey.csv", out / "iris_covariates.csv", out / "README.md"]
-    _write_csv(generate(seed=seed, n=n), paths[0])
-    _write_csv(build_population().iris, paths[1])
-    paths[2].write_text(DEMO_README.format(seed=seed, n=n, waves=" et ".join(map(str, WAVES))), encoding="utf-8")
-    return paths
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, lineterminator="\n", encoding="utf-8")

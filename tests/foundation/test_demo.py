@@ -1,17 +1,34 @@
+import shutil
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from observatoire.cli import main
 from observatoire.demo.areas import AGE_BANDS, COVARIATES, DIPLOMAS, build_areas
-from observatoire.demo.survey import TRUE_IN_DIFFICULTY, WAVES, build_population, generate, margins_tables
-from example_territory import DEMO_SURVEY, EXAMPLE, example_geography
+from observatoire.demo.survey import TRUE_IN_DIFFICULTY, WAVES, build_population, generate
+from example_territory import DEMO_SURVEY, EXAMPLE, ROOT, example_geography
 from observatoire.survey_spec import derive
 
 DEMO_DIR = DEMO_SURVEY.parent
-SURVEY_DIR = EXAMPLE.survey_description
+# What `observatoire demo` writes into the example territory (make demo), relative to its root.
+WRITTEN = ("data/demo/survey.csv", "data/demo/iris_covariates.csv", "survey/margins/commune.csv",
+           "survey/margins/age_band_sex.csv", "survey/margins/diploma.csv",
+           "data/indicators/demo/equipment_inventory.csv", "data/indicators/demo/software_inventory.csv",
+           "data/indicators/values.csv")
 
-DEMO_FILES = ("survey.csv", "iris_covariates.csv", "README.md")
+
+def copy_example(dest: Path, without: tuple[str, ...] = WRITTEN) -> Path:
+    """The example territory's files in `dest`, minus `without` (the generator's output)."""
+    shutil.copy(EXAMPLE.config, dest / "observatoire.yaml")
+    for folder in ("survey", "data"):
+        shutil.copytree(ROOT / folder, dest / folder)
+    shutil.copy(EXAMPLE.catalog, dest / "indicators.yaml")
+    for name in without:
+        (dest / name).unlink()
+    return dest
 
 
 @pytest.fixture(scope="module")
@@ -44,17 +61,18 @@ def raked(demo, spec):
 
 
 def test_committed_demo_is_what_the_generator_writes(tmp_path, capsys):
-    assert main(["demo", "--out", str(tmp_path)]) == 0
+    """`make demo` writes exactly the committed files, into the territory and nowhere else, and
+    leaves observatoire.yaml (already « demonstration ») byte for byte as it was."""
+    territory = copy_example(tmp_path)
+    before = {p for p in territory.rglob("*") if p.is_file()}
+    assert main(["demo", "--territory", str(territory)]) == 0
     printed = capsys.readouterr().out
-    for name in DEMO_FILES:
-        assert (tmp_path / name).read_bytes() == (DEMO_DIR / name).read_bytes(), name
-        assert str(tmp_path / name) in printed
-
-
-def test_committed_margins_are_the_synthetic_population_margins():
-    for name, table in margins_tables(build_population()).items():
-        committed = pd.read_csv(SURVEY_DIR / "margins" / name, dtype=str)
-        pd.testing.assert_frame_equal(committed, table.astype(str), check_dtype=False)
+    for name in WRITTEN:
+        assert (territory / name).read_bytes() == (ROOT / name).read_bytes(), name
+        assert f"écrit {name}" in printed
+    assert {p for p in territory.rglob("*") if p.is_file()} == before | {territory / name for name in WRITTEN}
+    assert (territory / "observatoire.yaml").read_bytes() == EXAMPLE.config.read_bytes()
+    assert "Déclarées « demonstration » dans observatoire.yaml : enquête, marges de calage" in printed
 
 
 def test_same_seed_same_bytes_other_seed_other_data():
@@ -63,16 +81,19 @@ def test_same_seed_same_bytes_other_seed_other_data():
     assert generate(seed=8, n=600).to_csv(index=False) != first
 
 
-def test_cli_writes_margins_and_refuses_tiny_samples(tmp_path, capsys):
-    assert main(["demo", "--out", str(tmp_path / "d"), "--n", "300", "--seed", "3", "--margins", str(tmp_path / "m")]) == 0
-    assert sorted(p.name for p in (tmp_path / "m").iterdir()) == ["age_band_sex.csv", "commune.csv", "diploma.csv"]
-    assert len(pd.read_csv(tmp_path / "d" / "survey.csv")) == 600
-    assert main(["demo", "--out", str(tmp_path / "e"), "--n", "10"]) == 2
+def test_cli_refuses_tiny_samples_and_never_overwrites_real_data(tmp_path, capsys):
+    territory = copy_example(tmp_path, without=())
+    assert main(["demo", "--territory", str(territory), "--n", "10"]) == 2
     assert "Taille d'échantillon trop petite" in capsys.readouterr().err
-    assert not (tmp_path / "e").exists()
-    (tmp_path / "file").write_text("x")
-    assert main(["demo", "--out", str(tmp_path / "file")]) == 2
-    assert "Impossible d'écrire" in capsys.readouterr().err
+    config = territory / "observatoire.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("  survey: demonstration", "  survey: real"),
+                      encoding="utf-8")
+    survey = (territory / "data/demo/survey.csv").read_bytes()
+    assert main(["demo", "--territory", str(territory), "--n", "300"]) == 2
+    err = capsys.readouterr().err
+    assert "n'écrase pas des données déclarées réelles" in err and "provenance.survey: real" in err
+    assert (territory / "data/demo/survey.csv").read_bytes() == survey
+    assert yaml.safe_load(config.read_text(encoding="utf-8"))["provenance"]["survey"] == "real"
 
 
 def test_readme_labels_the_data_as_demonstration():
@@ -210,8 +231,8 @@ def test_covariates_are_varied_and_carry_the_small_area_signal():
 @pytest.mark.parametrize("wave", WAVES)
 def test_population_truth(wave):
     truth = build_population().truth(wave)
-    assert truth["geo_level"].value_counts().to_dict() == {"iris": 277, "commune": 28, "metropole": 1}
-    assert truth.query("geo_level == 'metropole'")["in_difficulty"].iloc[0] == pytest.approx(TRUE_IN_DIFFICULTY[wave])
+    assert truth["geo_level"].value_counts().to_dict() == {"iris": 277, "commune": 28, "territory": 1}
+    assert truth.query("geo_level == 'territory'")["in_difficulty"].iloc[0] == pytest.approx(TRUE_IN_DIFFICULTY[wave])
     communes = truth.query("geo_level == 'commune'")["in_difficulty"]
     assert 0.08 < communes.min() and communes.max() < 0.40
 

@@ -98,10 +98,10 @@ def test_example_places_are_valid_and_labelled(geography):
     assert EXAMPLE.provenance["support"] == "demonstration"
 
 
-def test_committed_demo_places_are_what_the_generator_writes():
-    from observatoire.demo.support import OUT, demo_csv
+def test_committed_demo_places_are_what_the_generator_writes(example, geography):
+    from observatoire.demo.support import demo_csv
 
-    assert OUT.read_bytes() == demo_csv()
+    assert example.support.read_bytes() == demo_csv(geography)
 
 
 def test_point_in_territory_and_distances(geography):
