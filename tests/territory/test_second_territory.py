@@ -142,7 +142,7 @@ def test_cli_site_and_app_print_the_pipeline_numbers_on_a_modified_survey(monkey
         assert progress[indicator]["status"] == expected.loc[indicator, "status"]
     # quartiers
     listed = json.loads(cli(capsys, "quartiers", "--territory", str(root), "--top", "0", "--json"))
-    areas = results.areas.set_index("iris")
+    areas = results.areas.set_index("domain")
     assert len(listed) == len(areas)
     for row in listed:
         assert row["estimate"] == pytest.approx(areas.loc[row["iris"], "estimate"], abs=5e-5)
