@@ -19,6 +19,7 @@ from observatoire import export, targeting
 from observatoire.formatting import fmt_number
 from observatoire.indicators.progress import CITATION
 from observatoire.labels import group_labels, variable_label
+from observatoire.sheets import csv_text
 from observatoire.site.data import SiteData
 from observatoire.site.markup import Cell, link, paragraphs, table
 from observatoire.site.methodology import disclosure_rules
@@ -101,7 +102,7 @@ def progress_json(data: SiteData, built: date) -> bytes:
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return csv_text(frame, lineterminator="\n").encode("utf-8")  # formula text neutralised, as every export
 
 
 def readme(data: SiteData, files: list[OpenFile], built: date) -> bytes:

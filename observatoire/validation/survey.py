@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from difflib import get_close_matches
 
 import numpy as np
 import pandas as pd
 
+from observatoire.errors import echo
 from observatoire.formatting import fmt_number
 from observatoire.geo import load_communes, load_iris
 from observatoire.readers import Table
 from observatoire.survey_spec import Field, SurveySpec
-from observatoire.validation.findings import CATALOGUE, Finding, ValidationReport, make_finding
+from observatoire.validation.findings import CATALOGUE, MAX_FINDINGS, Finding, ValidationReport, make_finding
 
 DATE_LIKE = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}(?:[ T].*)?"
 EXACT_AGE = r"\d{1,3}|(?:19|20)\d{2}"  # an age in years or a birth year, where a band is expected
@@ -41,34 +43,35 @@ class GeoKeys:
     iris: str = "iris"
 
 
-def validate_survey(table: Table, spec: SurveySpec, geo: GeoKeys = GeoKeys()) -> ValidationReport:
-    """Check `table` against `spec`; `.data` holds the typed frame when no finding is left."""
-    file = str(table.source.path)
+def validate_survey(table: Table, spec: SurveySpec, geo: GeoKeys = GeoKeys(), max_findings: int | None = MAX_FINDINGS) -> ValidationReport:
+    """Check `table` against `spec`; `.data` holds the typed frame when no finding is left.
+
+    The report lists the first `max_findings` findings in file order (None: all) and counts
+    them all; only findings that can still be listed are ever built, so memory stays bounded."""
     frame = table.frame
-    findings = [make_finding(i.code, file, i.row, i.column, i.value, expected=i.expected) for i in table.source.issues]
+    checker = _Checker(table, spec, geo, max_findings)
+    checker.add_read_issues(table.source.issues)
     if frame.columns.empty:
-        findings.append(make_finding("empty_file", file))
-        return ValidationReport(file, 0, tuple(findings), None)
+        checker.add("empty_file", [None], None, [None])
+        return checker.report(0, None)
     if frame.empty:
-        findings.append(make_finding("header_only", file))
-    checker = _Checker(table, spec, geo)
-    findings += checker.run()
-    order = {name: i for i, name in enumerate([*frame.columns, *spec.columns])}
-    findings.sort(key=lambda f: (f.row or 0, order.get(f.column, -1), _CODE_ORDER[f.code]))
-    data = None if findings else _typed(frame, spec, checker.numbers, checker.empty)
-    return ValidationReport(file, len(frame), tuple(findings), data)
+        checker.add("header_only", [None], None, [None])
+    checker.run()
+    return checker.report(len(frame), None if checker.counts else _typed(frame, spec, checker.numbers, checker.empty))
 
 
 class _Checker:
     """Holds the per-run context so that each check is a short method over one column."""
 
-    def __init__(self, table: Table, spec: SurveySpec, geo: GeoKeys) -> None:
+    def __init__(self, table: Table, spec: SurveySpec, geo: GeoKeys, limit: int | None = None) -> None:
+        self.limit, self.counts = limit, Counter()
+        self.order = {echo(name): i for i, name in enumerate([*table.frame.columns, *spec.columns])}  # as findings name them
         self.frame, self.spec, self.geo = table.frame, spec, geo
         self.file, self.header_row = str(table.source.path), table.source.header_row
         # Columns the reader renamed "name (2)" because the header repeats "name".
         repeated = {i.column for i in table.source.issues if i.code == "duplicate_column"}
         self.renamed = {c for c in self.frame.columns for name in repeated if re.fullmatch(rf"{re.escape(name)} \(\d+\)", c)}
-        self.findings: list[Finding] = []
+        self.findings: list[Finding] = []  # built findings (with a limit: a superset of those listed)
         self.numbers: dict[str, pd.Series] = {}  # parsed numeric columns, reused for typing
         self.empty: dict[str, pd.Series] = {}  # missing-value masks, reused for typing
         self.age_column, self.age_bands = _age_band_field(spec)
@@ -83,12 +86,37 @@ class _Checker:
         return self.findings
 
     def add(self, code: str, rows, column: str | None, values, **params) -> None:
-        """One finding per (row, value); params may be scalars or per-row sequences."""
+        """One finding per (row, value); params may be scalars or per-row sequences. Every one
+        is counted; with a limit, only those that can still be among the first are built."""
         rows, values = list(rows), list(values)
+        if rows:
+            self.counts[code] += len(rows)
         per_row = {k: list(v) for k, v in params.items() if isinstance(v, (list, pd.Series, np.ndarray))}
-        for i, (row, value) in enumerate(zip(rows, values)):
+        positions = range(len(rows))
+        if self.limit is not None and len(rows) > self.limit:  # same code and column: the first rows only
+            positions = np.argsort(np.array([row or 0 for row in rows]), kind="stable")[: self.limit]
+        for i in positions:
             extra = {**params, **{k: v[i] for k, v in per_row.items()}}
-            self.findings.append(make_finding(code, self.file, None if row is None else int(row), column, value, **extra))
+            row = rows[i]
+            self.findings.append(make_finding(code, self.file, None if row is None else int(row), column, values[i], **extra))
+        if self.limit is not None and len(self.findings) > 2 * self.limit:
+            self.findings = self.ordered()[: self.limit]
+
+    def add_read_issues(self, issues) -> None:
+        """The problems the reader saw, grouped by kind and column (one `add` each)."""
+        groups: dict[tuple, list] = {}
+        for issue in issues:
+            groups.setdefault((issue.code, issue.column), []).append(issue)
+        for (code, column), group in groups.items():
+            self.add(code, [i.row for i in group], column, [i.value for i in group], expected=[i.expected for i in group])
+
+    def ordered(self) -> list[Finding]:
+        """Findings in file order: row, then column, then kind of check."""
+        return sorted(self.findings, key=lambda f: (f.row or 0, self.order.get(f.column, -1), _CODE_ORDER[f.code]))
+
+    def report(self, n_rows: int, data: pd.DataFrame | None) -> ValidationReport:
+        listed = self.ordered()[: self.limit] if self.limit is not None else self.ordered()
+        return ValidationReport(self.file, n_rows, tuple(listed), data, dict(self.counts))
 
     # --- header ---------------------------------------------------------------------------
 
@@ -99,7 +127,7 @@ class _Checker:
         extra = [name for name in present if name not in expected]
         for name in extra:
             if _normalise_name(name) in forbidden:
-                what = f"La colonne « {name} » contient un âge exact ou une date de naissance"
+                what = f"La colonne « {echo(name)} » contient un âge exact ou une date de naissance"
                 self.add("exact_age_forbidden", [self.header_row], name, [name], what=what, **self._age_params())
                 continue
             self.add("unexpected_column", [self.header_row], name, [name], suggestion=_suggest(name, sorted(expected - set(present)), "Vouliez-vous dire « {} » ?"))
@@ -175,7 +203,7 @@ class _Checker:
     def _exact_age(self, column: str, mask: pd.Series) -> None:
         hits = self.frame[column][mask]
         kinds = ["une date de naissance" if re.fullmatch(DATE_LIKE, v) else "un âge exact ou à une année de naissance" for v in hits]
-        what = [f"La valeur « {v} » ressemble à {kind}" for v, kind in zip(hits, kinds)]
+        what = [f"La valeur « {echo(v)} » ressemble à {kind}" for v, kind in zip(hits, kinds)]
         self.add("exact_age_forbidden", hits.index, column, hits, what=what, **self._age_params())
 
     def _age_params(self) -> dict:
@@ -295,7 +323,7 @@ def _normalise_name(name: str) -> str:
 def _suggest(name: str, candidates: list[str], template: str) -> str:
     by_key = {_normalise_name(c): c for c in candidates}
     match = get_close_matches(_normalise_name(name), list(by_key), n=1, cutoff=0.75)
-    return " " + template.format(by_key[match[0]]) if match else ""
+    return " " + template.format(echo(by_key[match[0]])) if match else ""
 
 
 def _typed(frame: pd.DataFrame, spec: SurveySpec, numbers: dict[str, pd.Series], missing: dict[str, pd.Series]) -> pd.DataFrame:

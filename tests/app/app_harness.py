@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import re
 
 from streamlit.testing.v1 import AppTest
 
@@ -58,3 +59,8 @@ def with_counts(results: Results, counts: dict[tuple, int], fingerprint: str) ->
 def empty_results() -> Results:
     """What pipeline.run returns for a file without any answer (header only)."""
     return run(Inputs.upload("vide.csv", b"respondent_id,wave\n"))
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of a Markdown text whose user-supplied parts were escaped (`plain`)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)

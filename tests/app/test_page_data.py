@@ -3,7 +3,7 @@
 import tomllib
 
 import streamlit as st
-from app_harness import APP, TIMEOUT, page_test
+from app_harness import APP, TIMEOUT, page_test, shown
 from streamlit.testing.v1 import AppTest
 
 from observatoire.paths import DEMO_DIR, ROOT
@@ -28,7 +28,7 @@ def test_bad_file_shows_french_findings_and_is_not_used():
     at = page_test(PAGE)
     at.file_uploader[0].set_value(("enquete.csv", BAD, "text/csv")).run()
     assert not at.exception
-    assert at.error[0].value.startswith("Fichier non valide : enquete.csv")
+    assert shown(at.error[0].value).startswith("Fichier non valide : enquete.csv")
     findings = at.dataframe[0].value
     assert list(findings.columns) == ["Ligne", "Colonne", "Valeur", "Problème", "Que faire"]
     commune = findings[findings["Colonne"] == "commune"].iloc[0]
@@ -54,7 +54,7 @@ def test_valid_file_is_used_by_every_page_of_this_session_only():
     assert at.session_state[UPLOAD_KEY].name == "mon_enquete.csv"
     assert not any("démonstration" in w.value for w in at.warning)
     at.switch_page("pages/home.py").run()
-    assert "mon_enquete.csv" in at.info[0].value and not at.warning
+    assert "mon_enquete.csv" in shown(at.info[0].value) and not at.warning
     other_session = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     assert "Données de démonstration" in other_session.warning[0].value
     at.switch_page(PAGE).run()
