@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import zipfile
 from collections.abc import Iterable
@@ -60,8 +61,12 @@ def neutralise_frame(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_text(table: pd.DataFrame, **options) -> str:
-    """`table.to_csv(**options)` with every text cell neutralised (the one CSV writer of exports)."""
-    return neutralise_frame(table).to_csv(index=False, **options)
+    """`table.to_csv(**options)` with every text cell neutralised (the one CSV writer of exports).
+
+    Lines end with CRLF (RFC 4180): Python's csv module quotes a value holding a line break only
+    when that break is part of the line terminator, so a lone CR in a value would otherwise cut
+    the row in two in a spreadsheet."""
+    return neutralise_frame(table).to_csv(index=False, lineterminator="\r\n", **options)
 
 
 def xlsx_value(value: object) -> object:
@@ -78,21 +83,28 @@ def xlsx_value(value: object) -> object:
 
 def append_row(sheet, values: Iterable[object]) -> None:
     """Append a row: every text cell neutralised and typed as a string (never a formula, never an
-    error code such as « #N/A »)."""
+    error code such as « #N/A »), every number written to its last digit."""
     cleaned = [xlsx_value(v) for v in values]
     sheet.append(cleaned)
     for cell, value in zip(sheet[sheet.max_row], cleaned):
-        if isinstance(value, str):
-            cell.data_type = "s"
+        _type(cell, value)
 
 
 def set_cell(sheet, row: int, column: int, value: object):
     """Write one cell the way `append_row` does; returns the cell."""
     cleaned = xlsx_value(value)
     cell = sheet.cell(row=row, column=column, value=cleaned)
-    if isinstance(cleaned, str):
-        cell.data_type = "s"
+    _type(cell, cleaned)
     return cell
+
+
+def _type(cell, value: object) -> None:
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif isinstance(value, float) and math.isfinite(value) and float(f"{value:.16g}") != value:
+        # openpyxl 3.1 writes numbers with 16 significant digits; a float needing 17 (100/3)
+        # keeps its shortest exact text, which every spreadsheet reads back as the same float.
+        cell._value = repr(value)
 
 
 def workbook_bytes(book) -> bytes:

@@ -62,6 +62,7 @@ MAX_ROWS = 2000  # rows covered by the drop-down lists
 HISTORY_COLUMNS = ("changed_at", "source_file", "source_sha256", "change", *KEY_COLUMNS, "previous_value",
                    "new_value", "previous_status", "new_status", "previous_source", "new_source")
 COMPARED = ("value", "ci_low", "ci_high", "n_unweighted", "source", "status")
+MAX_TEXT = 500  # characters of a text cell (a source, a code): more is a paste gone wrong
 SHOWN_DECIMALS = 4  # decimals of a value in the import's summary: smaller differences are no change
 # A template is a few hundred KB; a larger workbook (once unzipped) is refused before it is parsed.
 MAX_WORKBOOK_BYTES = 128 * 2**20
@@ -193,7 +194,11 @@ class _RowReader:
             return default
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return str(value)
+        text = str(value)
+        if len(text) > MAX_TEXT and field not in ("indicator", "geo_level", "status"):  # those name it back
+            self.problem(field, f"texte de {fmt_number(len(text))} caractères ({MAX_TEXT} au plus) : « {echo(text)} »")
+            return ""
+        return text
 
     def number(self, field: str, required: bool = False, integer: bool = False) -> float | int | None:
         value = self.raw(field)

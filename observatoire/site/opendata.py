@@ -102,7 +102,7 @@ def progress_json(data: SiteData, built: date) -> bytes:
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
-    return csv_text(frame, lineterminator="\n").encode("utf-8")  # formula text neutralised, as every export
+    return csv_text(frame).encode("utf-8")  # formula text neutralised, as every export
 
 
 def readme(data: SiteData, files: list[OpenFile], built: date) -> bytes:

@@ -85,7 +85,7 @@ def comparison_text(row: Mapping, first: str, second: str) -> str:
 def survey_template(columns: Sequence[str]) -> bytes:
     """An empty survey file: the header row of the schema's columns (UTF-8 with BOM so that
     spreadsheet software opens the accents correctly), ready to be filled one row per respondent."""
-    return ("\ufeff" + csv_text(pd.DataFrame(columns=list(columns)), lineterminator="\r\n")).encode("utf-8")
+    return ("\ufeff" + csv_text(pd.DataFrame(columns=list(columns)))).encode("utf-8")
 
 
 FINDING_COLUMNS = {"row": "Ligne", "column": "Colonne", "value": "Valeur", "message": "Problème", "hint": "Que faire"}
