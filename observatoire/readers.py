@@ -117,6 +117,8 @@ def _read_csv(path: Path, content: bytes | None = None) -> Table:
     delimiter = sniff_delimiter(text)
     parsed = parse_fast(text, delimiter)
     try:
+        if parsed is None:
+            refuse_shapeless(text, delimiter, path)
         frame, issues, header_row = parsed if parsed is not None else parse_careful(text, delimiter)
     except csv.Error as err:
         raise UserError(f"Le fichier « {path.name} » ne se découpe pas en colonnes : {_csv_problem(err)}.",
@@ -213,6 +215,29 @@ def parse_careful(text: str, delimiter: str) -> tuple[pd.DataFrame, list[ReadIss
     copes with every file (title and blank lines, ragged rows, values spanning lines); `csv.Error`
     only for a value longer than the csv module accepts (128 Ko)."""
     return _frame_from_rows(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
+
+
+SHAPE_SAMPLE = 2000  # lines read to tell a table from text that is not one
+SHAPE_MIN_ROWS = 200
+
+
+def refuse_shapeless(text: str, delimiter: str, path: Path) -> None:
+    """Refuse at once text that is no table: when most of the first lines do not have the
+    header's number of columns, a line-by-line report would only list that, at great cost (a
+    45 MB junk file holds a million such lines)."""
+    records = (cells for cells in csv.reader(io.StringIO(text[: SHAPE_SAMPLE * 4096], newline=""), delimiter=delimiter)
+               if any(cell.strip() for cell in cells))
+    sample = [cells for _, cells in zip(range(SHAPE_SAMPLE), records)]
+    start = next((i for i, cells in enumerate(sample) if sum(bool(cell.strip()) for cell in cells) > 1), 0)
+    if len(sample) - start - 1 < SHAPE_MIN_ROWS:
+        return
+    width = len(sample[start])
+    ragged = sum(len(cells) < width or any(cell.strip() for cell in cells[width:]) for cells in sample[start + 1:])
+    if ragged * 2 > len(sample) - start - 1:
+        raise UserError(f"Le fichier « {echo(path.name)} » n'a pas la forme d'un tableau : {ragged} des "
+                        f"{len(sample) - start - 1} premières lignes n'ont pas les {width} colonnes de la ligne d'en-tête.",
+                        "Vérifiez qu'il s'agit bien du fichier d'enquête, exporté en CSV depuis votre tableur "
+                        "(une ligne par répondant, une colonne par question, même séparateur partout).")
 
 
 def _csv_problem(err: csv.Error) -> str:

@@ -27,6 +27,7 @@ import streamlit as st
 from observatoire.errors import UserError
 from observatoire.indicators.workbook import write_template
 from observatoire.pipeline import Inputs, Results, compare_groups, question_estimates, run
+from observatoire.ui.server import return_freed_memory
 
 UPLOAD_KEY = "observatoire_upload"  # the valid upload every page shows
 CHECKED_KEY = "observatoire_checked"  # the last file checked on the Données page, valid or not
@@ -69,6 +70,8 @@ def check_upload(name: str, content: bytes) -> Upload | Refused:
             checked = Upload(name, digest, run(Inputs.upload(name, content)))
         except UserError as err:
             checked = Refused(name, err.message, err.hint)
+        finally:
+            return_freed_memory()
         st.session_state[CHECKED_KEY] = checked
     if isinstance(checked, Upload) and checked.results.validation.ok:
         _forget_tables()

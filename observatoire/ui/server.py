@@ -9,11 +9,17 @@
 - `unexpected_errors()`: a bug or a library failure while drawing a page shows a French message
   and no detail; the traceback goes to the server log only. (`client.showErrorDetails = "none"`
   in .streamlit/config.toml covers what would escape, e.g. a widget callback.)
+- `return_freed_memory()`: checking a large upload needs hundreds of MB for a few seconds; once
+  they are freed, glibc keeps most of them in its arenas. `malloc_trim(0)` gives them back to the
+  system (Dask's recommended fix for the same "unmanaged memory"); a no-op without glibc.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
+import functools
 import logging
 from collections.abc import Iterator
 
@@ -45,3 +51,19 @@ def unexpected_errors(where: str) -> Iterator[None]:
     except Exception:
         LOGGER.exception("Unexpected error while drawing the page %r", where)
         st.error(UNEXPECTED_FR)
+
+
+@functools.cache
+def _libc():
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+    except OSError:
+        return None
+    return libc if libc is not None and hasattr(libc, "malloc_trim") else None
+
+
+def return_freed_memory() -> None:
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)

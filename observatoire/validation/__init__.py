@@ -13,7 +13,8 @@ __all__ = ["CATALOGUE", "Finding", "FindingType", "GeoKeys", "ValidationReport",
 
 
 def validate_file(path: str | Path, sheet: str | None = None, spec: SurveySpec | None = None) -> ValidationReport:
-    """Read and validate one survey file (raises UserError when it cannot be read at all)."""
+    """Read and validate one survey file (raises UserError when it cannot be read at all); every
+    finding is listed (the CLI's `--json` gives the complete list)."""
     spec = spec or load_spec()
     table = read_table(path, sheet, value_labels=spec.labels_fr)
-    return validate_survey(table, spec)
+    return validate_survey(table, spec, max_findings=None)

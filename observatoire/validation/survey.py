@@ -87,18 +87,22 @@ class _Checker:
 
     def add(self, code: str, rows, column: str | None, values, **params) -> None:
         """One finding per (row, value); params may be scalars or per-row sequences. Every one
-        is counted; with a limit, only those that can still be among the first are built."""
-        rows, values = list(rows), list(values)
-        if rows:
-            self.counts[code] += len(rows)
-        per_row = {k: list(v) for k, v in params.items() if isinstance(v, (list, pd.Series, np.ndarray))}
-        positions = range(len(rows))
-        if self.limit is not None and len(rows) > self.limit:  # same code and column: the first rows only
-            positions = np.argsort(np.array([row or 0 for row in rows]), kind="stable")[: self.limit]
-        for i in positions:
+        is counted; with a limit, only those that can still be among the first are built (and
+        only their values are read: a column of a million bad values costs one sort)."""
+        count = len(rows)
+        if not count:
+            return
+        self.counts[code] += count
+        per_row = {k: v for k, v in params.items() if isinstance(v, (list, pd.Series, np.ndarray))}
+        take = None
+        if self.limit is not None and count > self.limit:  # same code and column: the first rows only
+            keys = pd.Series(rows, dtype=object).fillna(0).to_numpy(dtype=np.int64)  # None (whole file) first
+            take = np.argsort(keys, kind="stable")[: self.limit]
+        rows, values = _take(rows, take), _take(values, take)
+        per_row = {k: _take(v, take) for k, v in per_row.items()}
+        for i, (row, value) in enumerate(zip(rows, values)):
             extra = {**params, **{k: v[i] for k, v in per_row.items()}}
-            row = rows[i]
-            self.findings.append(make_finding(code, self.file, None if row is None else int(row), column, values[i], **extra))
+            self.findings.append(make_finding(code, self.file, None if row is None else int(row), column, value, **extra))
         if self.limit is not None and len(self.findings) > 2 * self.limit:
             self.findings = self.ordered()[: self.limit]
 
@@ -235,6 +239,17 @@ class _Checker:
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _take(sequence, positions: np.ndarray | None) -> list:
+    """The items of a list, array, Index or Series at `positions` (all when None), as a list."""
+    if positions is None:
+        return list(sequence)
+    if isinstance(sequence, pd.Series):
+        return sequence.iloc[positions].tolist()
+    if isinstance(sequence, list):
+        return [sequence[i] for i in positions]
+    return np.asarray(sequence, dtype=object)[positions].tolist()
 
 
 def _parse_number(text: pd.Series, kind: str) -> pd.Series:

@@ -177,3 +177,30 @@ def test_ordinary_anchors_still_load(tmp_path):
     assert load_yaml(shared)["items"] == [{"unit": "%", "decimals": 1}] * 3
     assert len(yaml.safe_load(INDICATORS_YAML.read_text(encoding="utf-8"))["indicators"]) == len(load_catalog().indicators)
     assert MAX_NODES > 50 * 2000  # far above the project's catalogue
+
+
+def test_shapeless_text_is_refused_at_once(tmp_path):
+    junk = tmp_path / "desordre.csv"
+    lines = ["a;b;c;d"] + [";".join(["x"] * (1 + i % 5)) for i in range(5000)]
+    junk.write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(UserError, match=r"« desordre.csv » n'a pas la forme d'un tableau : \d+ des 1999 premières lignes"):
+        read_table(junk)
+    few = tmp_path / "quelques.csv"
+    few.write_text("\n".join(["a;b;c;d"] + ["1;2;3;4"] * 300 + ["1;2"] * 10), encoding="utf-8")
+    issues = read_table(few).source.issues
+    assert len(issues) == 10 and {i.code for i in issues} == {"wrong_field_count"}  # still reported line by line
+
+
+def test_the_cli_lists_every_finding_the_app_the_first_1000(tmp_path, capsys):
+    import json
+
+    survey = tmp_path / "enquete.csv"
+    survey.write_text("\n".join(["respondent_id;wave;commune"] + [f"R{i};2024;99{i:03d}" for i in range(1500)]), encoding="utf-8")
+    assert main(["validate", str(survey), "--json"]) == 1
+    assert sum(f["code"] == "unknown_commune" for f in json.loads(capsys.readouterr().out)) == 1500
+    from observatoire.validation import validate_survey
+
+    report = validate_survey(read_table(survey), load_spec())
+    assert len(report.findings) == 1000 and report.counts["unknown_commune"] == 1500
+    assert report.summary_fr().startswith("Fichier non valide") and "commune inconnue (1\u00a0500)" in report.summary_fr()
+    assert report.lines_fr(20)[-1].startswith("… et ")
