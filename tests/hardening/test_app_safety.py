@@ -5,6 +5,7 @@ uploads parsed without a temporary file."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import dataclasses
 import re
 import tempfile
@@ -167,7 +168,8 @@ def _parse_records_temporary_files(size: int, monkeypatch) -> list:
         assert len(await upload.read()) == size
         await form.close()
 
-    asyncio.run(parse())
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:  # its own event loop (Playwright may hold this thread's)
+        pool.submit(asyncio.run, parse()).result()
     return created
 
 
