@@ -17,3 +17,13 @@ class UserError(Exception):
 
     def __str__(self) -> str:
         return f"{self.message} {self.hint}".strip()
+
+
+ECHO_LIMIT = 80  # characters of a user's value repeated in a message
+
+
+def echo(value: object, limit: int = ECHO_LIMIT) -> str:
+    """A user's value as quoted back in a message: at most `limit` characters (a 60 MB cell is
+    named, not printed)."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

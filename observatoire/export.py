@@ -9,11 +9,13 @@ machine reading: a workbook opens on its « Lisez-moi » sheet, whose first line
 its printed header, a red tab and the document properties; a CSV has no place for a notice that
 parsers would skip, so its file name says it (`download_name`). Charts carry it in their subtitle
 (`observatoire.viz.charts.demo_labelled`).
+
+Every text cell goes through `observatoire.sheets` (formula text neutralised, XLSX text typed as
+strings, workbooks built in memory): a value typed by a user never runs as a formula.
 """
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping, Sequence
 
 import altair as alt
@@ -23,6 +25,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from observatoire.sheets import append_row, csv_text, workbook_bytes
 
 MIME = {
     "csv": "text/csv",
@@ -48,6 +51,7 @@ COLUMN_NOTES = {
 }
 HEADER_FILL = PatternFill("solid", fgColor="000091")
 DEMO_RED = "C9191E"
+PRINTED_HEADER_MAX = 250  # Excel caps a header at 255 characters, formatting codes included
 
 
 def require_uncertainty(table: pd.DataFrame) -> None:
@@ -66,7 +70,7 @@ def download_name(stem: str, extension: str, demo: bool) -> str:
 def csv_bytes(table: pd.DataFrame) -> bytes:
     """CSV as French spreadsheets open it: `;` separator, decimal comma, UTF-8 with BOM."""
     require_uncertainty(table)
-    return table.to_csv(index=False, sep=";", decimal=",").encode("utf-8-sig")
+    return csv_text(table, sep=";", decimal=",").encode("utf-8-sig")
 
 
 def xlsx_bytes(
@@ -92,9 +96,7 @@ def xlsx_bytes(
         _write_table(book.create_sheet(name[:31]), table, percent_columns)
     if demo:
         _label_demo(book, demo)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)
 
 
 def _label_demo(book: Workbook, note: str) -> None:
@@ -102,33 +104,41 @@ def _label_demo(book: Workbook, note: str) -> None:
     book.properties.title = book.properties.subject = note
     book.worksheets[0]["A1"].font = Font(bold=True, color=DEMO_RED)  # the « Lisez-moi » line
     for sheet in book.worksheets:
-        sheet.oddHeader.center.text = note[:250]  # printed and PDF pages (Excel caps headers at 255)
+        sheet.oddHeader.center.text = _printed(note)  # printed and PDF pages
         sheet.sheet_properties.tabColor = DEMO_RED
+
+
+def _printed(note: str) -> str:
+    """The note as a printed page header: Excel refuses headers over 255 characters, so a longer
+    note is said in short, pointing to the readme sheet that holds it whole."""
+    if len(note) <= PRINTED_HEADER_MAX:
+        return note
+    return "Données de démonstration — synthétiques, ne pas citer (détail : feuille « Lisez-moi »)."
 
 
 def _write_readme(sheet, notes: Sequence[str], columns: Sequence[str]) -> None:
     for line in notes:
-        sheet.append([line])
+        append_row(sheet, [line])
     sheet.append([])
     described = [c for c in COLUMN_NOTES if c in set(columns)]
     if described:
-        sheet.append(["colonne", "signification"])
+        append_row(sheet, ["colonne", "signification"])
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True)
         for column in described:
-            sheet.append([column, COLUMN_NOTES[column]])
+            append_row(sheet, [column, COLUMN_NOTES[column]])
     sheet.column_dimensions["A"].width = 18
     sheet.column_dimensions["B"].width = 100
 
 
 def _write_table(sheet, table: pd.DataFrame, percent_columns: Sequence[str]) -> None:
-    sheet.append([str(c) for c in table.columns])
+    append_row(sheet, [str(c) for c in table.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in table.itertuples(index=False):
-        sheet.append([None if pd.isna(v) else (v.item() if hasattr(v, "item") else v) for v in row])
+        append_row(sheet, row)
     for position, column in enumerate(table.columns, start=1):
         letter = get_column_letter(position)
         width = max([len(str(column))] + [len(str(v)) for v in table[column].head(200)])

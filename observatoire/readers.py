@@ -5,7 +5,10 @@ missing), indexed by the row number the user sees in their tool (spreadsheet row
 row 1; SPSS case number for .sav), plus `Source` information. Typing and checking are the
 validation layer's job, so a reader never rejects a value: problems it can only see while
 reading (undecodable bytes, ragged lines, repeated column names) are passed on as `ReadIssue`s.
-Files that cannot be read at all raise `UserError` with a French message.
+Files that cannot be read at all raise `UserError` with a French message: whatever a parsing
+library raises on a damaged or hostile file (zlib, XML, zip, encoding, SPSS errors) is turned into
+one, and a workbook whose parts would unzip to more than `MAX_XLSX_EXPANDED` bytes is refused
+before it is parsed (zip bombs).
 
 CSV text is parsed by pandas' pyarrow engine (`parse_fast`) when that engine can vouch for giving
 the same table as Python's csv module (`parse_careful`, which copes with title and blank lines,
@@ -15,20 +18,23 @@ ragged rows and values spanning lines); otherwise by the csv module.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from xml.etree.ElementTree import ParseError
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from observatoire.errors import UserError
+from observatoire.errors import UserError, echo
 
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -38,6 +44,8 @@ REPLACEMENT = "\ufffd"
 # Every character str.strip() removes (str.isspace): the fast CSV path strips cells the same way.
 WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 SUPPORTED_FR = "CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252), Excel .xlsx, SPSS .sav"
+# A survey workbook of a few hundred thousand rows unzips to a few hundred MB at most.
+MAX_XLSX_EXPANDED = 512 * 2**20
 
 
 @dataclass(frozen=True)
@@ -108,7 +116,13 @@ def _read_csv(path: Path, content: bytes | None = None) -> Table:
     text, encoding, bad_lines = decode_text(data, path)
     delimiter = sniff_delimiter(text)
     parsed = parse_fast(text, delimiter)
-    frame, issues, header_row = parsed if parsed is not None else parse_careful(text, delimiter)
+    try:
+        if parsed is None:
+            refuse_shapeless(text, delimiter, path)
+        frame, issues, header_row = parsed if parsed is not None else parse_careful(text, delimiter)
+    except csv.Error as err:
+        raise UserError(f"Le fichier « {path.name} » ne se découpe pas en colonnes : {_csv_problem(err)}.",
+                        "Réenregistrez-le au format CSV depuis votre tableur (une ligne par répondant).") from err
     if bad_lines:
         issues += _undecodable_cells(frame, header_row)
     source = Source(path, "csv", encoding, delimiter, None, len(frame), header_row, tuple(issues))
@@ -198,8 +212,38 @@ def _undecodable_cells(frame: pd.DataFrame, header_row: int) -> list[ReadIssue]:
 
 def parse_careful(text: str, delimiter: str) -> tuple[pd.DataFrame, list[ReadIssue], int]:
     """CSV `text` as a table of strings, its issues and header row, with Python's csv module:
-    copes with every file (title and blank lines, ragged rows, values spanning lines)."""
+    copes with every file (title and blank lines, ragged rows, values spanning lines); `csv.Error`
+    only for a value longer than the csv module accepts (128 Ko)."""
     return _frame_from_rows(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
+
+
+SHAPE_SAMPLE = 2000  # lines read to tell a table from text that is not one
+SHAPE_MIN_ROWS = 200
+
+
+def refuse_shapeless(text: str, delimiter: str, path: Path) -> None:
+    """Refuse at once text that is no table: when most of the first lines do not have the
+    header's number of columns, a line-by-line report would only list that, at great cost (a
+    45 MB junk file holds a million such lines)."""
+    records = (cells for cells in csv.reader(io.StringIO(text[: SHAPE_SAMPLE * 4096], newline=""), delimiter=delimiter)
+               if any(cell.strip() for cell in cells))
+    sample = [cells for _, cells in zip(range(SHAPE_SAMPLE), records)]
+    start = next((i for i, cells in enumerate(sample) if sum(bool(cell.strip()) for cell in cells) > 1), 0)
+    if len(sample) - start - 1 < SHAPE_MIN_ROWS:
+        return
+    width = len(sample[start])
+    ragged = sum(len(cells) < width or any(cell.strip() for cell in cells[width:]) for cells in sample[start + 1:])
+    if ragged * 2 > len(sample) - start - 1:
+        raise UserError(f"Le fichier « {echo(path.name)} » n'a pas la forme d'un tableau : {ragged} des "
+                        f"{len(sample) - start - 1} premières lignes n'ont pas les {width} colonnes de la ligne d'en-tête.",
+                        "Vérifiez qu'il s'agit bien du fichier d'enquête, exporté en CSV depuis votre tableur "
+                        "(une ligne par répondant, une colonne par question, même séparateur partout).")
+
+
+def _csv_problem(err: csv.Error) -> str:
+    if "field larger than field limit" in str(err):
+        return f"une valeur dépasse {csv.field_size_limit():,} caractères".replace(",", "\u00a0")
+    return f"texte CSV mal formé ({echo(err)})"
 
 
 def parse_fast(text: str, delimiter: str) -> tuple[pd.DataFrame, list[ReadIssue], int] | None:
@@ -319,25 +363,52 @@ def cell_text(value: object) -> str:
 # --- XLSX -------------------------------------------------------------------------------------
 
 
-def _read_xlsx(path: Path, sheet: str | None, content: bytes | None = None) -> Table:
-    import openpyxl  # imported here: only XLSX users pay for it
+# What openpyxl, zipfile, zlib and the XML parser raise on a damaged or hostile workbook (junk
+# [Content_Types].xml, corrupt deflate data, malformed sheet XML, missing parts…), while loading
+# or, in read-only mode, while rows are parsed.
+XLSX_ERRORS = (zipfile.BadZipFile, zlib.error, ParseError, KeyError, ValueError, TypeError, AttributeError,
+               IndexError, EOFError, OSError, UnicodeError)
+
+
+@contextlib.contextmanager
+def xlsx_errors(name: str, hint: str) -> Iterator[None]:
+    """Library errors raised inside the block become one French `UserError` naming the file."""
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = openpyxl.load_workbook(path if content is None else io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as err:
-        raise UserError(f"Le classeur Excel « {path.name} » est illisible ou endommagé.", "Ouvrez-le dans votre tableur et réenregistrez-le au format .xlsx, ou exportez-le en CSV.") from err
-    try:
-        names = workbook.sheetnames
-        if sheet is not None and sheet not in names:
-            listed = ", ".join(f"« {name} »" for name in names)
-            raise UserError(f"La feuille « {sheet} » n'existe pas dans « {path.name} ».", f"Feuilles disponibles : {listed}.")
-        worksheet = workbook[sheet if sheet is not None else names[0]]
-        worksheet.reset_dimensions()  # stale <dimension> tags would otherwise truncate the sheet
-        rows = ((number, [cell_text(v) for v in values]) for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1))
-        frame, issues, header_row = _frame_from_rows(rows)
-    finally:
-        workbook.close()
+        yield
+    except (*XLSX_ERRORS, InvalidFileException) as err:
+        raise UserError(f"Le classeur Excel « {echo(name)} » est illisible ou endommagé.", hint) from err
+
+
+def open_xlsx(source: Path | io.BytesIO, name: str, max_expanded: int, *, read_only: bool, data_only: bool):
+    """Load a workbook with openpyxl once its parts are known to unzip to at most `max_expanded`
+    bytes (zipfile never inflates a part beyond its declared size). Call inside `xlsx_errors`."""
+    import openpyxl  # imported here: only XLSX users pay for it
+
+    with zipfile.ZipFile(source) as archive:
+        expanded = sum(info.file_size for info in archive.infolist())
+    if expanded > max_expanded:
+        raise UserError(f"Le classeur Excel « {echo(name)} » occuperait {expanded // 2**20} Mo une fois décompressé "
+                        f"(au plus {max_expanded // 2**20} Mo).",
+                        "Enregistrez les données seules (sans images ni feuilles inutiles), ou exportez-les en CSV.")
+    return openpyxl.load_workbook(source, read_only=read_only, data_only=data_only)
+
+
+def _read_xlsx(path: Path, sheet: str | None, content: bytes | None = None) -> Table:
+    with xlsx_errors(path.name, "Ouvrez-le dans votre tableur et réenregistrez-le au format .xlsx, ou exportez-le en CSV."):
+        workbook = open_xlsx(path if content is None else io.BytesIO(content), path.name, MAX_XLSX_EXPANDED, read_only=True, data_only=True)
+        try:
+            names = workbook.sheetnames
+            if sheet is not None and sheet not in names:
+                listed = ", ".join(f"« {echo(name)} »" for name in names)
+                raise UserError(f"La feuille « {echo(sheet)} » n'existe pas dans « {path.name} ».", f"Feuilles disponibles : {listed}.")
+            worksheet = workbook[sheet if sheet is not None else names[0]]
+            worksheet.reset_dimensions()  # stale <dimension> tags would otherwise truncate the sheet
+            rows = ((number, [cell_text(v) for v in values]) for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1))
+            frame, issues, header_row = _frame_from_rows(rows)
+        finally:
+            workbook.close()
     return Table(frame, Source(path, "xlsx", None, None, worksheet.title, len(frame), header_row, tuple(issues)))
 
 
@@ -349,7 +420,7 @@ def _read_sav(path: Path, value_labels: Mapping[str, Mapping[str, str]] | None, 
 
     try:
         raw, meta = pyreadstat.read_sav(str(path) if content is None else io.BytesIO(content), apply_value_formats=False, user_missing=False)
-    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, OSError) as err:
+    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError, OSError, ValueError, UnicodeError, OverflowError) as err:
         raise UserError(f"Le fichier SPSS « {path.name} » est illisible ou endommagé.", "Réenregistrez-le depuis SPSS ou PSPP, ou exportez-le en CSV.") from err
     value_labels = value_labels or {}
     columns = {}

@@ -27,7 +27,8 @@ import yaml
 
 from observatoire import contours
 from observatoire.errors import UserError
-from observatoire.indicators.values import empty_values, values_csv, write_atomic
+from observatoire.indicators.store import write_atomic
+from observatoire.indicators.values import empty_values, values_csv
 from observatoire.referential import Epci
 from observatoire.survey_spec import load_spec
 from observatoire.territory import CONFIG_NAME, EXAMPLE_DIR, INPUTS, KEYS, load_territory

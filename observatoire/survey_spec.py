@@ -16,9 +16,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
-
-from observatoire.errors import UserError
+from observatoire.errors import UserError, echo
+from observatoire.yamlfile import load_yaml
 
 RULE_OPERATORS = ("variable", "any_of", "all_of", "at_least", "not")
 # Method options that older design.yaml files carried: they are settings now (observatoire.settings).
@@ -164,11 +163,9 @@ def _spec_error(path: Path, problem: str) -> UserError:
 
 def _read_yaml(path: Path) -> dict:
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise _spec_error(path, f"fichier illisible ({err.strerror or err})") from err
-    except yaml.YAMLError as err:
-        raise _spec_error(path, f"YAML mal formé ({str(err).splitlines()[0]})") from err
+        document = load_yaml(path)
+    except UserError as err:
+        raise _spec_error(path, err.message.rstrip(".")) from None
     if not isinstance(document, dict):
         raise _spec_error(path, "le contenu doit être un dictionnaire de clés")
     return document
@@ -188,7 +185,7 @@ def _parse_fields(schema: dict, path: Path) -> tuple[Field, ...]:
     fields = []
     for item in raw:
         if not isinstance(item, dict) or "name" not in item or item.get("type") not in _PYTHON_TYPES:
-            raise _spec_error(path, f"champ mal décrit : {item!r} (nom et type string/integer/number requis)")
+            raise _spec_error(path, f"champ mal décrit : {echo(repr(item))} (nom et type string/integer/number requis)")
         constraints = dict(item.get("constraints") or {})
         enum = constraints.get("enum")
         cast = _PYTHON_TYPES[item["type"]]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from observatoire.errors import UserError
-from observatoire.yamlfile import read_yaml
+from observatoire.yamlfile import load_yaml
 
 CONFIG_NAME = "observatoire.yaml"
 ENV_VAR = "OBSERVATOIRE_TERRITORY"
@@ -179,7 +179,7 @@ def load_territory(root: Path | str | None = None) -> Territory:
             "Donnez le dossier d'un territoire (option --territory ou variable OBSERVATOIRE_TERRITORY), "
             "ou créez-en un avec « observatoire territory new ».",
         )
-    document = read_yaml(config, "configuration du territoire")
+    document = load_yaml(config)
     problems = check_document(document)
     if problems:
         raise UserError(

@@ -3,7 +3,6 @@ download the file templates."""
 
 import streamlit as st
 
-from observatoire.errors import UserError
 from observatoire.formatting import fmt_number
 from observatoire.ui import components, loaders
 from observatoire.ui.tables import survey_template
@@ -19,26 +18,26 @@ st.markdown(
     "et tout est oublié à la fermeture de l'onglet."
 )
 
-uploaded = st.file_uploader("Fichier d'enquête", type=["csv", "xlsx", "sav"])
+uploaded = st.file_uploader("Fichier d'enquête", type=["csv", "xlsx", "sav"], key=loaders.uploader_key())
 if uploaded is not None:
-    shown = st.session_state.get(loaders.UPLOAD_KEY)
-    try:
-        checked = loaders.check_upload(uploaded.name, uploaded.getvalue())
-    except UserError as err:
-        st.error(err.message)
-        st.markdown(f"**Que faire :** {err.hint}")
+    loaders.check_upload(uploaded.name, uploaded.getvalue())
+    loaders.release_uploader(uploaded)  # the bytes are dropped once checked
+    st.rerun()  # redraw the banner above, and an empty uploader
+
+checked = loaders.last_check()
+if isinstance(checked, loaders.Refused):
+    st.error(components.plain(checked.message))
+    st.markdown(f"**Que faire :** {components.plain(checked.hint)}")
+elif checked is not None:
+    st.subheader("Rapport de validation")
+    components.findings_table(checked.results.validation)
+    if checked.results.validation.ok:
+        st.success("Toutes les pages affichent maintenant les résultats de ce fichier, pour cette session.")
     else:
-        if st.session_state.get(loaders.UPLOAD_KEY) is not shown:
-            st.rerun()  # a new valid file: redraw the banner above with its name
-        st.subheader("Rapport de validation")
-        components.findings_table(checked.results.validation)
-        if checked.results.validation.ok:
-            st.success("Toutes les pages affichent maintenant les résultats de ce fichier, pour cette session.")
-        else:
-            st.warning("Le fichier n'est pas utilisé : corrigez les problèmes listés puis chargez-le à nouveau.")
+        st.warning("Le fichier n'est pas utilisé : corrigez les problèmes listés puis chargez-le à nouveau.")
 
 if loaders.UPLOAD_KEY in st.session_state:
-    st.info(f"Données de cette session : « {st.session_state[loaders.UPLOAD_KEY].name} ».")
+    st.info(f"Données de cette session : « {components.plain(st.session_state[loaders.UPLOAD_KEY].name)} ».")
     if st.button("Revenir aux données du territoire"):
         loaders.forget_upload()
         st.rerun()

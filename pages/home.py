@@ -39,9 +39,10 @@ st.table(status_counts(progress))
 st.header("L'échantillon")
 report = results.validation
 if report.ok:
-    st.success(f"Fichier « {results.source} » valide : {fmt_number(report.n_rows)} réponses.")
+    st.success(f"Fichier « {components.plain(results.source)} » valide : {fmt_number(report.n_rows)} réponses.")
 else:
-    st.error(f"Fichier « {results.source} » non valide : {fmt_number(len(report.findings))} problèmes. Voir la page « Données ».")
+    st.error(f"Fichier « {components.plain(results.source)} » non valide : {fmt_number(report.total)} problèmes. "
+             "Voir la page « Données ».")
 if results.sample_counts.empty:
     st.info("Aucune réponse à afficher : l'échantillon chargé est vide.")
 else:

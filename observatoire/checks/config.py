@@ -9,7 +9,7 @@ from observatoire.checks.findings import from_message, make
 from observatoire.errors import UserError
 from observatoire.scaffold import PLACEHOLDER_CONTACT
 from observatoire.territory import CONFIG_NAME, check_document, load_territory
-from observatoire.yamlfile import read_yaml
+from observatoire.yamlfile import load_yaml
 
 KEY = re.compile(r"clé « ([^»]+) »")
 
@@ -20,7 +20,7 @@ def check_config(ctx: Context) -> Part:
     if not config.is_file():
         return Part("config", "absente", (make("config", "config_missing", str(config)),))
     try:
-        document = read_yaml(config, "configuration du territoire")
+        document = load_yaml(config)
     except UserError as err:
         return Part("config", "illisible", (from_message("config", "config_unreadable", CONFIG_NAME, err.message, err.hint),))
     findings = [_key_finding(problem) for problem in check_document(document, ctx.root)]

@@ -19,7 +19,7 @@ from observatoire.demo.support import demo_csv
 from observatoire.geo import load_geography
 from observatoire.demo.survey import MARGIN_COLUMNS, build_population, generate, margins_tables
 from observatoire.errors import UserError
-from observatoire.indicators.values import write_atomic
+from observatoire.indicators.store import write_atomic
 from observatoire.scaffold import set_provenance
 from observatoire.survey_spec import load_spec
 from observatoire.territory import INPUTS, Territory

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from observatoire.errors import UserError
+from observatoire.errors import UserError, echo
+from observatoire.yamlfile import load_yaml
 
 Direction = Literal["increase", "decrease", "band", "binary"]
 ComputeMethod = Literal["footprint", "refurbished_share", "sovereignty"]
@@ -123,6 +123,19 @@ class Indicator(_Strict):
     def illustrative(self) -> bool:
         return self.status != "published"
 
+    @property
+    def bounds(self) -> tuple[float, float | None]:
+        """The values this indicator can take, from its unit: a share (%) lies in [0, 100], a
+        yes/no in [0, 1]; every other unit of the catalogue is a count or a physical quantity
+        (people, places, tonnes, years, kB, index, score), hence ≥ 0; a natural `limit` that an
+        increase cannot pass (100 for a score on 100) caps it."""
+        if self.direction == "binary":
+            return 0.0, 1.0
+        if self.unit_short.strip() == "%":
+            return 0.0, 100.0
+        upper = self.limit if self.limit is not None and self.direction == "increase" and self.limit > 0 else None
+        return 0.0, upper
+
 
 class Catalog(_Strict):
     version: int = _field("Version du format", "Version du format du fichier (1).")
@@ -151,6 +164,14 @@ class Catalog(_Strict):
     def ids(self) -> tuple[str, ...]:
         return tuple(ind.id for ind in self.indicators)
 
+    @property
+    def years(self) -> range:
+        """The years a value may have: from the earliest reference year to the latest target year
+        (the commitments' period; the input workbook offers exactly these)."""
+        first = min((ind.baseline.year for ind in self.indicators), default=self.horizon)
+        last = max([self.horizon, *(ind.target_year for ind in self.indicators)])
+        return range(min(first, last), last + 1)
+
 
 _FR_ERRORS = {
     "missing": "champ obligatoire absent",
@@ -169,11 +190,11 @@ def _describe(error: dict) -> str:
     kind = error["type"]
     if kind == "literal_error":
         expected = error["ctx"]["expected"].replace("'", "").replace(" or ", " ou ")
-        return f"valeur « {error.get('input')} » non autorisée (attendu : {expected})"
+        return f"valeur « {echo(error.get('input'))} » non autorisée (attendu : {expected})"
     if kind in ("greater_than_equal", "less_than_equal", "string_too_short"):
-        return f"valeur « {error.get('input')} » hors limites"
+        return f"valeur « {echo(error.get('input'))} » hors limites"
     if kind == "value_error":
-        return str(error["ctx"]["error"])
+        return echo(error["ctx"]["error"], 300)
     return _FR_ERRORS.get(kind, error["msg"])
 
 
@@ -204,15 +225,9 @@ def parse_catalog(raw: object, origin: str = "indicators.yaml") -> Catalog:
 
 def load_catalog(path: Path | str) -> Catalog:
     path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"Catalogue introuvable : {path}", "Indiquez le chemin d'un fichier indicators.yaml.") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (ligne {mark.line + 1})" if mark else ""
-        raise UserError(f"{path.name} : YAML illisible{where}.", "Vérifiez l'indentation et les guillemets.") from None
-    return parse_catalog(raw, path.name)
+    if not path.is_file():
+        raise UserError(f"Catalogue introuvable : {path}", "Indiquez le chemin d'un fichier indicators.yaml.")
+    return parse_catalog(load_yaml(path), path.name)
 
 
 def field_docs(model: type[BaseModel] = Catalog, prefix: str = "") -> list[tuple[str, str | None, str | None]]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from observatoire.errors import UserError
+from observatoire.errors import UserError, echo
 from observatoire.readers import read_table
 
 
@@ -56,7 +56,7 @@ def read_inventory(path: Path | str, columns: Mapping[str, Callable[[str], objec
             except ValueError:
                 expected = getattr(parse, "expected", None)
                 suffix = f" (attendu : {expected})" if expected else ""
-                problems.append(f"ligne {line}, colonne {col} : « {row[col]} » invalide{suffix}")
+                problems.append(f"ligne {line}, colonne {col} : « {echo(row[col])} » invalide{suffix}")
         records.append(record)
     if problems:
         raise UserError(f"{name} : {len(problems)} problème(s) :\n" + "\n".join(f"- {p}" for p in problems[:20]),

@@ -12,18 +12,21 @@ Columns, always in this order (`VALUE_COLUMNS`):
     source        where the value comes from (file, survey wave, inventory…)
     status        provisional | final
 The key of a row is (indicator, year, geo_level, geo_code, breakdown).
+
+Numbers are written at full precision (the shortest text that reads back as the same float), so
+a value survives any number of round trips; `observatoire.indicators.store` writes the file and
+its history together, under a lock.
 """
 
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
-from observatoire.errors import UserError
+from observatoire.errors import UserError, echo
+from observatoire.indicators import store
 from observatoire.indicators.catalog import Catalog
 from observatoire.indicators.inventory import read_columns
 
@@ -90,53 +93,48 @@ def read_values(path: Path | str, catalog: Catalog | None = None) -> pd.DataFram
 def _parse_row(row: pd.Series, catalog: Catalog | None) -> tuple[dict, list[str]]:
     problems, record = [], {c: row[c] for c in VALUE_COLUMNS}
     if catalog is not None and row["indicator"] not in catalog.ids:
-        problems.append(f"colonne indicator : « {row['indicator']} » n'est pas un indicateur du catalogue")
+        problems.append(f"colonne indicator : « {echo(row['indicator'])} » n'est pas un indicateur du catalogue")
     try:
         record["year"] = int(row["year"])
     except ValueError:
-        problems.append(f"colonne year : « {row['year']} » n'est pas une année")
+        problems.append(f"colonne year : « {echo(row['year'])} » n'est pas une année")
     for col in (*NUMERIC_COLUMNS, "n_unweighted"):
         try:
             record[col] = parse_number(row[col])
         except ValueError:
-            problems.append(f"colonne {col} : « {row[col]} » n'est pas un nombre")
+            problems.append(f"colonne {col} : « {echo(row[col])} » n'est pas un nombre")
     if record["value"] is None and not any(p.startswith("colonne value") for p in problems):
         problems.append("colonne value : valeur vide")
     if row["geo_level"] not in GEO_LEVELS:
-        problems.append(f"colonne geo_level : « {row['geo_level']} » (attendu : {', '.join(GEO_LEVELS)})")
+        problems.append(f"colonne geo_level : « {echo(row['geo_level'])} » (attendu : {', '.join(GEO_LEVELS)})")
     if row["status"] not in VALUE_STATUSES:
-        problems.append(f"colonne status : « {row['status']} » (attendu : {', '.join(VALUE_STATUSES)})")
+        problems.append(f"colonne status : « {echo(row['status'])} » (attendu : {', '.join(VALUE_STATUSES)})")
     return record, problems
 
 
 def load_values(path: Path | str, catalog: Catalog | None = None) -> pd.DataFrame:
-    """A territory's values table (an absent file is an empty table: nothing imported yet)."""
+    """A territory's values table (an absent file is an empty table: nothing imported yet); a commit
+    that a killed import left half done is finished first."""
+    store.settle(path)
     if not Path(path).exists():
         return empty_values()
     return read_values(path, catalog)
 
 
+def full_precision(number: float) -> str:
+    """The shortest text that reads back as the same float (`33.333333333333336`, `40`)."""
+    text = repr(float(number))
+    return text[:-2] if text.endswith(".0") else text
+
+
 def values_csv(values: pd.DataFrame) -> str:
-    """Canonical CSV text of the long table (UTF-8, `,`, `.` decimals, sorted): stable diffs."""
-    return normalise(values).to_csv(index=False, lineterminator="\n", float_format="%.10g")
-
-
-def write_atomic(path: Path | str, text: str) -> None:
-    """Write through a temporary file in the same folder, then `os.replace`: never a half file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Canonical CSV text of the long table (UTF-8, `,`, `.` decimals, full precision, sorted):
+    stable diffs, and every value reads back exactly."""
+    return normalise(values).to_csv(index=False, lineterminator="\n", float_format=full_precision)
 
 
 def write_values(values: pd.DataFrame, path: Path | str) -> None:
-    write_atomic(path, values_csv(values))
+    store.write_atomic(path, values_csv(values))
 
 
 def merge_values(*parts: pd.DataFrame) -> pd.DataFrame:

@@ -3,35 +3,47 @@
 `write_template` writes a workbook (French headers, an instructions sheet, drop-down lists of
 indicator ids, years, levels and statuses, and the values known so far). `read_workbook`
 checks every cell and reports every problem with its sheet and cell, then `plan_changes` lists
-what would change and `apply_import` writes the merged values and the history, atomically.
-The input workbook is opened read-only and never saved.
+what would change and `apply_import` writes the merged values and the history in one
+transaction (`observatoire.indicators.store`). The input workbook is never saved.
+
+Text written in the template is neutralised against formula injection (`observatoire.sheets`)
+and restored exactly on import, so a « Source » such as `=HYPERLINK(…)` comes back as typed. The
+import refuses what a service would regret: values outside their unit's bounds, years outside
+the catalogue's period, codes outside the territory, repeated columns, hidden rows and
+formulas without a computed value.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import zipfile
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
 
-from observatoire.errors import UserError
+from observatoire.errors import UserError, echo
 from observatoire.formatting import fmt_number
+from observatoire.indicators import store
 from observatoire.indicators.catalog import Catalog, Indicator
 from observatoire.indicators.values import (
     GEO_LEVELS,
     KEY_COLUMNS,
     TERRITORY_LEVEL,
     VALUE_COLUMNS,
+    empty_values,
+    full_precision,
     merge_values,
     normalise,
     parse_number,
+    read_values,
     values_csv,
-    write_atomic,
 )
+from observatoire.readers import open_xlsx, xlsx_errors
+from observatoire.sheets import append_row, restore, set_cell, workbook_bytes
 
 VALUES_SHEET = "Valeurs"
 INSTRUCTIONS_SHEET = "Instructions"
@@ -47,11 +59,14 @@ HEADERS = {
 STATUS_FR = {"provisional": "provisoire", "final": "définitive"}
 STATUS_FROM_FR = {"provisoire": "provisional", "définitive": "final", "definitive": "final",
                   "définitif": "final", "definitif": "final", "provisional": "provisional", "final": "final"}
-YEARS = tuple(range(2015, 2031))
 MAX_ROWS = 2000  # rows covered by the drop-down lists
 HISTORY_COLUMNS = ("changed_at", "source_file", "source_sha256", "change", *KEY_COLUMNS, "previous_value",
                    "new_value", "previous_status", "new_status", "previous_source", "new_source")
 COMPARED = ("value", "ci_low", "ci_high", "n_unweighted", "source", "status")
+MAX_TEXT = 500  # characters of a text cell (a source, a code): more is a paste gone wrong
+SHOWN_DECIMALS = 4  # decimals of a value in the import's summary: smaller differences are no change
+# A template is a few hundred KB; a larger workbook (once unzipped) is refused before it is parsed.
+MAX_WORKBOOK_BYTES = 128 * 2**20
 INSTRUCTIONS = [
     "Classeur de saisie des indicateurs de l'observatoire",
     "",
@@ -90,33 +105,33 @@ def write_template(path: Path | str | BinaryIO, catalog: Catalog, values: pd.Dat
     info = wb.active
     info.title = INSTRUCTIONS_SHEET
     for line in INSTRUCTIONS:
-        info.append([line.format(territory_code=territory_code)])
+        append_row(info, [line.format(territory_code=territory_code)])
     info["A1"].font = Font(bold=True)
     info.column_dimensions["A"].width = 110
 
     sheet = wb.create_sheet(VALUES_SHEET)
-    sheet.append(list(HEADERS.values()))
+    append_row(sheet, list(HEADERS.values()))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     file_ids = {ind.id for ind in _file_indicators(catalog)}
     known = normalise(values)
     for row in known[known["indicator"].isin(file_ids)].itertuples(index=False):
-        sheet.append([_cell(getattr(row, col)) if col != "status" else STATUS_FR[row.status] for col in HEADERS])
+        append_row(sheet, [getattr(row, col) if col != "status" else STATUS_FR[row.status] for col in HEADERS])
     for i, width in enumerate((11, 8, 20, 18, 14, 12, 10, 10, 20, 40, 12), start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
 
     ref = wb.create_sheet(INDICATORS_SHEET)
-    ref.append(["Indicateur", "Intitulé", "Unité", "Sens souhaité", "Cible", "Année cible", "Service", "Source"])
+    append_row(ref, ["Indicateur", "Intitulé", "Unité", "Sens souhaité", "Cible", "Année cible", "Service", "Source"])
     for ind in catalog.indicators:
-        ref.append([ind.id, ind.title, ind.unit, ind.direction, ind.target, ind.target_year, ind.owner,
-                    ind.source.type])
+        append_row(ref, [ind.id, ind.title, ind.unit, ind.direction, ind.target, ind.target_year, ind.owner,
+                         ind.source.type])
 
     lists = wb.create_sheet(LISTS_SHEET)
-    columns = (sorted(file_ids), list(YEARS), list(GEO_LEVELS), list(STATUS_FR.values()))
+    columns = (sorted(file_ids), list(catalog.years), list(GEO_LEVELS), list(STATUS_FR.values()))
     for col, items in enumerate(columns, start=1):
         for row, item in enumerate(items, start=1):
-            lists.cell(row=row, column=col, value=item)
+            set_cell(lists, row, col, item)
     lists.sheet_state = "hidden"
     letters = {name: get_column_letter(i) for i, name in enumerate(HEADERS, start=1)}
     for list_col, (field, items) in enumerate(zip(("indicator", "year", "geo_level", "status"), columns, strict=True), 1):
@@ -126,14 +141,12 @@ def write_template(path: Path | str | BinaryIO, catalog: Catalog, values: pd.Dat
         validation.add(f"{letters[field]}2:{letters[field]}{MAX_ROWS}")
         sheet.add_data_validation(validation)
     wb.active = 1
-    wb.save(path)
+    content = workbook_bytes(wb)
+    if isinstance(path, Path):
+        path.write_bytes(content)
+    else:
+        path.write(content)
     return path
-
-
-def _cell(value):
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
 
 
 @dataclass(frozen=True)
@@ -150,48 +163,61 @@ def fmt_plain(value) -> str:
     """A number as typed, in French: `12.5` -> `12,5`, `140.0` -> `140`; missing -> `–`."""
     if value is None or pd.isna(value):
         return "–"
-    text = fmt_number(value, 4)
+    text = fmt_number(value, SHOWN_DECIMALS)
     return text.rstrip("0").rstrip(",") if "," in text else text
 
 
 class _RowReader:
     """Parse one sheet row, collecting problems with their cell coordinates."""
 
-    def __init__(self, cells: dict, row: int, problems: list[CellProblem]):
-        self.cells, self.row, self.problems = cells, row, problems
+    def __init__(self, cells: dict, row: int, problems: list[CellProblem], formulas: Collection[str] = ()):
+        self.cells, self.row, self.problems, self.formulas = cells, row, problems, formulas
 
     def _where(self, field: str) -> str:
         return f"{self.cells[field].column_letter}{self.row}"
 
     def raw(self, field: str):
+        """The cell's value; text stripped and freed of the template's formula-safety prefix."""
         value = self.cells[field].value
-        return value.strip() if isinstance(value, str) else value
+        if value is None and self._where(field) in self.formulas:
+            self.problem(field, "formule sans valeur calculée — collez la valeur (copier, puis « collage spécial : "
+                                "valeurs ») ou ouvrez et enregistrez le classeur dans votre tableur")
+            return _FORMULA
+        return restore(value.strip()) if isinstance(value, str) else value
 
     def problem(self, field: str, message: str) -> None:
         self.problems.append(CellProblem(VALUES_SHEET, self._where(field), message))
 
     def text(self, field: str, default: str = "") -> str:
         value = self.raw(field)
+        if value is _FORMULA:
+            return ""
         if value in (None, ""):
             return default
         if isinstance(value, float) and value.is_integer():
             value = int(value)
-        return str(value)
+        text = str(value)
+        if len(text) > MAX_TEXT and field not in ("indicator", "geo_level", "status"):  # those name it back
+            self.problem(field, f"texte de {fmt_number(len(text))} caractères ({MAX_TEXT} au plus) : « {echo(text)} »")
+            return ""
+        return text
 
     def number(self, field: str, required: bool = False, integer: bool = False) -> float | int | None:
         value = self.raw(field)
+        if value is _FORMULA:
+            return None
         if value in (None, ""):
             if required:
                 self.problem(field, "valeur obligatoire manquante")
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            self.problem(field, f"« {value} » n'est pas un nombre")
+            self.problem(field, f"« {echo(value)} » n'est pas un nombre")
             return None
         if isinstance(value, str):
             try:
                 value = parse_number(value)
             except ValueError:
-                self.problem(field, f"« {value} » n'est pas un nombre")
+                self.problem(field, f"« {echo(value)} » n'est pas un nombre")
                 return None
         elif "%" in (self.cells[field].number_format or ""):
             shown = fmt_number(value * 100, 1)
@@ -210,31 +236,45 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def read_workbook(path: Path | str, catalog: Catalog, territory_code: str) -> pd.DataFrame:
-    """Every row of the « Valeurs » sheet as the long table (territory-level rows coded with
-    `territory_code` when the code cell is empty); all cell problems raised at once."""
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+def read_workbook(path: Path | str, catalog: Catalog, territory_code: str,
+                  communes: Collection[str] | None = None) -> pd.DataFrame:
+    """Every row of the « Valeurs » sheet as the long table; all cell problems raised at once.
 
+    `territory_code`: the code of the whole territory (observatoire.yaml `code`), given to
+    territory-level rows whose code cell is empty. `communes`: the INSEE codes of the territory's communes (commune codes, and the commune part
+    of IRIS codes, must be among them); None skips that check.
+    """
     path = Path(path)
     if not path.is_file():
         raise UserError(f"Le classeur « {path} » est introuvable.", "Vérifiez le chemin du fichier.")
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as err:
-        raise UserError(f"Le classeur « {path.name} » est illisible ou endommagé.",
-                        "Ouvrez-le dans votre tableur et réenregistrez-le au format .xlsx.") from err
+    hint = "Ouvrez-le dans votre tableur et réenregistrez-le au format .xlsx."
+    with xlsx_errors(path.name, hint):
+        formulas = _formula_cells(path)
+        # Not read-only: only a full load knows which rows are hidden (the size was checked first).
+        wb = open_xlsx(path, path.name, MAX_WORKBOOK_BYTES, read_only=False, data_only=True)
+    if VALUES_SHEET not in wb.sheetnames:
+        raise UserError(f"{path.name} : feuille « {VALUES_SHEET} » absente.",
+                        "Partez d'un modèle produit par « observatoire template ».")
+    return _parse_sheet(wb[VALUES_SHEET], catalog, path.name, territory_code, formulas,
+                        None if communes is None else frozenset(map(str, communes)))
+
+
+def _formula_cells(path: Path) -> set[str]:
+    """Coordinates of the formula cells of the values sheet (a values-only load cannot tell a
+    formula without a computed value from an empty cell)."""
+    wb = open_xlsx(path, path.name, MAX_WORKBOOK_BYTES, read_only=True, data_only=False)
     try:
         if VALUES_SHEET not in wb.sheetnames:
-            raise UserError(f"{path.name} : feuille « {VALUES_SHEET} » absente.",
-                            "Partez d'un modèle produit par « observatoire template ».")
-        return _parse_sheet(wb[VALUES_SHEET], catalog, path.name, territory_code)
+            return set()
+        sheet = wb[VALUES_SHEET]
+        sheet.reset_dimensions()  # a stale <dimension> tag would otherwise truncate the sheet
+        return {cell.coordinate for row in sheet.iter_rows() for cell in row if cell.data_type == "f"}
     finally:
         wb.close()
 
 
-def _parse_sheet(sheet, catalog: Catalog, file_name: str, territory_code: str) -> pd.DataFrame:
-    sheet.reset_dimensions()
+def _parse_sheet(sheet, catalog: Catalog, file_name: str, territory_code: str, formulas: set[str] = frozenset(),
+                 communes: frozenset[str] | None = None) -> pd.DataFrame:
     rows = sheet.iter_rows()
     header = next(rows, ())
     problems: list[CellProblem] = []
@@ -243,12 +283,17 @@ def _parse_sheet(sheet, catalog: Catalog, file_name: str, territory_code: str) -
         raise _cell_error(file_name, problems)
     records, seen = [], {}
     for cells in rows:
-        by_field = {field: cells[i] if i < len(cells) else None for field, i in positions.items()}
-        if all(c is None or c.value in (None, "") for c in by_field.values()):
+        by_field = {field: cells[i] for field, i in positions.items()}  # a full load gives whole rows
+        if all(c.value in (None, "") and c.coordinate not in formulas for c in by_field.values()):
             continue
-        row_number = next(c.row for c in by_field.values() if c is not None and hasattr(c, "row"))
-        record = _parse_row(_RowReader(_filled(by_field, positions), row_number, problems), catalog, file_name,
-                            territory_code)
+        row_number = cells[0].row
+        if sheet.row_dimensions[row_number].hidden:
+            problems.append(CellProblem(VALUES_SHEET, f"A{row_number}",
+                                        f"la ligne {row_number} est masquée : affichez-la et vérifiez-la (ou "
+                                        "supprimez-la) avant l'import, rien ne s'importe sans être vu"))
+            continue
+        reader = _RowReader(by_field, row_number, problems, formulas)
+        record = _parse_row(reader, catalog, file_name, territory_code, communes)
         key = tuple(record[k] for k in KEY_COLUMNS)
         if key in seen:
             problems.append(CellProblem(VALUES_SHEET, f"{_letter(positions['indicator'])}{row_number}",
@@ -260,12 +305,7 @@ def _parse_sheet(sheet, catalog: Catalog, file_name: str, territory_code: str) -
     return normalise(pd.DataFrame(records, columns=list(VALUE_COLUMNS)))
 
 
-class _EmptyCell:
-    value = None
-    number_format = "General"
-
-    def __init__(self, column_letter: str):
-        self.column_letter = column_letter
+_FORMULA = object()  # what `_RowReader.raw` returns for a formula without a computed value
 
 
 def _letter(position: int) -> str:
@@ -274,37 +314,43 @@ def _letter(position: int) -> str:
     return get_column_letter(position + 1)
 
 
-def _filled(by_field: dict, positions: dict[str, int]) -> dict:
-    """Read-only sheets yield placeholder cells without coordinates: give them their letter."""
-    return {f: c if hasattr(c, "column_letter") else _EmptyCell(_letter(positions[f])) for f, c in by_field.items()}
-
-
 def _header_positions(header, problems: list[CellProblem]) -> dict[str, int]:
-    from openpyxl.utils import get_column_letter
-
-    found = {str(c.value).strip().casefold(): i for i, c in enumerate(header) if c.value is not None}
+    found: dict[str, list[int]] = {}
+    for i, cell in enumerate(header):
+        if cell.value is not None:
+            found.setdefault(restore(str(cell.value).strip()).casefold(), []).append(i)
     positions = {}
-    for i, (field, title) in enumerate(HEADERS.items(), start=1):
-        if title.casefold() in found:
-            positions[field] = found[title.casefold()]
-        else:
-            problems.append(CellProblem(VALUES_SHEET, f"{get_column_letter(i)}1", f"colonne « {title} » absente"))
+    for i, (field, title) in enumerate(HEADERS.items()):
+        places = found.get(title.casefold())
+        if not places:
+            problems.append(CellProblem(VALUES_SHEET, f"{_letter(i)}1", f"colonne « {title} » absente"))
+            continue
+        if len(places) > 1:
+            letters = " et ".join(_letter(p) for p in places)
+            problems.append(CellProblem(VALUES_SHEET, f"{_letter(places[1])}1",
+                                        f"colonne « {title} » en double (colonnes {letters}) : gardez-en une seule"))
+        positions[field] = places[0]
     return positions
 
 
-def _parse_row(r: _RowReader, catalog: Catalog, file_name: str, territory_code: str) -> dict:
+def _parse_row(r: _RowReader, catalog: Catalog, file_name: str, territory_code: str,
+               communes: frozenset[str] | None = None) -> dict:
     record = {"indicator": r.text("indicator").upper()}
     indicator = _indicator(r, catalog, record["indicator"])
     year = r.number("year", required=True, integer=True)
-    if year is not None and not 2000 <= year <= 2100:
-        r.problem("year", f"« {year} » n'est pas une année plausible")
+    years = catalog.years
+    if year is not None and year not in years:
+        r.problem("year", f"« {year} » est hors de la période des engagements ({years[0]} à {years[-1]}, "
+                          "de la première année de référence à l'échéance du catalogue)")
     record["year"] = year
     record["geo_level"] = r.text("geo_level", TERRITORY_LEVEL).lower()
     if record["geo_level"] not in GEO_LEVELS:
-        r.problem("geo_level", f"« {record['geo_level']} » n'est pas un niveau ({', '.join(GEO_LEVELS)})")
+        r.problem("geo_level", f"« {echo(record['geo_level'])} » n'est pas un niveau ({', '.join(GEO_LEVELS)})")
     record["geo_code"] = r.text("geo_code", territory_code if record["geo_level"] == TERRITORY_LEVEL else "")
     if not record["geo_code"]:
         r.problem("geo_code", "code géographique manquant")
+    elif communes is not None:
+        _check_territory(r, record["geo_level"], record["geo_code"], communes, territory_code)
     record["breakdown"] = r.text("breakdown")
     record["value"] = r.number("value", required=True)
     record["ci_low"], record["ci_high"] = r.number("ci_low"), r.number("ci_high")
@@ -313,10 +359,23 @@ def _parse_row(r: _RowReader, catalog: Catalog, file_name: str, territory_code: 
     status = r.text("status", "provisoire").lower()
     record["status"] = STATUS_FROM_FR.get(status)
     if record["status"] is None:
-        r.problem("status", f"« {status} » n'est pas un statut (provisoire ou définitive)")
+        r.problem("status", f"« {echo(status)} » n'est pas un statut (provisoire ou définitive)")
+    if record["n_unweighted"] is not None and record["n_unweighted"] < 0:
+        r.problem("n_unweighted", f"« {record['n_unweighted']} » : un effectif ne peut pas être négatif")
     if indicator is not None and record["value"] is not None:
         _check_range(r, indicator, record)
     return record
+
+
+def _check_territory(r: _RowReader, level: str, code: str, communes: frozenset[str], territory_code: str) -> None:
+    if level == "commune" and code not in communes:
+        r.problem("geo_code", f"« {echo(code)} » n'est pas le code Insee d'une des {len(communes)} communes du "
+                              "territoire (code à 5 caractères, pas le code postal)")
+    elif level == "iris" and (not re.fullmatch(r"\d[\dAB]\d{7}", code) or code[:5] not in communes):
+        r.problem("geo_code", f"« {echo(code)} » n'est pas un code IRIS du territoire (9 chiffres : le code Insee "
+                              "d'une de ses communes suivi de 4 chiffres)")
+    elif level == TERRITORY_LEVEL and code != territory_code:
+        r.problem("geo_code", f"« {echo(code)} » : le code du territoire est {territory_code} (ou laissez la cellule vide)")
 
 
 def _indicator(r: _RowReader, catalog: Catalog, ident: str) -> Indicator | None:
@@ -324,7 +383,7 @@ def _indicator(r: _RowReader, catalog: Catalog, ident: str) -> Indicator | None:
         r.problem("indicator", "identifiant d'indicateur manquant")
         return None
     if ident not in catalog.ids:
-        r.problem("indicator", f"« {ident} » n'est pas un indicateur du catalogue")
+        r.problem("indicator", f"« {echo(ident)} » n'est pas un indicateur du catalogue")
         return None
     indicator = catalog.get(ident)
     if indicator.source.type != "file":
@@ -336,10 +395,22 @@ def _indicator(r: _RowReader, catalog: Catalog, ident: str) -> Indicator | None:
 
 def _check_range(r: _RowReader, indicator: Indicator, record: dict) -> None:
     value = record["value"]
-    if indicator.direction == "binary" and value not in (0, 1):
-        r.problem("value", f"« {fmt_plain(value)} » : indicateur oui/non, saisissez 1 (oui) ou 0 (non)")
-    elif indicator.unit_short == "%" and not 0 <= value <= 100:
+    lowest, highest = indicator.bounds
+    if indicator.direction == "binary":
+        if value not in (0, 1):
+            r.problem("value", f"« {fmt_plain(value)} » : indicateur oui/non, saisissez 1 (oui) ou 0 (non)")
+    elif indicator.unit_short.strip() == "%" and not lowest <= value <= highest:
         r.problem("value", f"« {fmt_plain(value)} » : une part en pourcentage est comprise entre 0 et 100")
+    elif value < lowest:
+        r.problem("value", f"« {fmt_plain(value)} » : une valeur en {indicator.unit} ne peut pas être négative")
+    elif highest is not None and value > highest:
+        r.problem("value", f"« {fmt_plain(value)} » dépasse {fmt_plain(highest)}, le maximum d'une valeur en "
+                           f"{indicator.unit}")
+    for field in ("ci_low", "ci_high"):
+        bound = record[field]
+        if bound is not None and (bound < lowest or (highest is not None and bound > highest)):
+            r.problem(field, f"« {fmt_plain(bound)} » : une borne d'intervalle sort des valeurs possibles "
+                             f"({fmt_plain(lowest)} à {fmt_plain(highest) if highest is not None else '∞'})")
     low, high = record["ci_low"], record["ci_high"]
     if (low is not None and low > value) or (high is not None and high < value):
         r.problem("value", "la valeur sort de son intervalle de confiance (IC bas ≤ valeur ≤ IC haut)")
@@ -355,11 +426,13 @@ def _cell_error(file_name: str, problems: list[CellProblem]) -> UserError:
 
 
 def _same(a, b) -> bool:
+    """Equal as the import's summary shows them: numbers to `SHOWN_DECIMALS` decimals, so that a
+    re-import never records a change that reads « 33,3333 → 33,3333 »."""
     missing_a = a is None or (not isinstance(a, str) and pd.isna(a))
     missing_b = b is None or (not isinstance(b, str) and pd.isna(b))
     if missing_a or missing_b:
         return missing_a and missing_b
-    return a == b if isinstance(a, str) else float(a) == float(b)
+    return a == b if isinstance(a, str) else fmt_plain(float(a)) == fmt_plain(float(b))
 
 
 def plan_changes(existing: pd.DataFrame, incoming: pd.DataFrame) -> pd.DataFrame:
@@ -386,20 +459,29 @@ def read_history(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
-def apply_import(workbook: Path, incoming: pd.DataFrame, existing: pd.DataFrame, values_path: Path,
-                 history_path: Path, now: dt.datetime | None = None) -> pd.DataFrame:
-    """Merge `incoming` into `existing`, append the history, write both atomically; return the changes.
+def history_csv(history: pd.DataFrame) -> str:
+    return history.reindex(columns=list(HISTORY_COLUMNS)).to_csv(index=False, lineterminator="\n",
+                                                                  float_format=full_precision)
 
-    The history is written first: if the process stops in between, the history may announce a
-    change not yet applied, but a value never changes without its trace.
+
+def apply_import(workbook: Path, incoming: pd.DataFrame, values_path: Path, history_path: Path,
+                 catalog: Catalog | None = None, now: dt.datetime | None = None) -> pd.DataFrame:
+    """Merge `incoming` into the values as they are now and append the history, in one locked
+    transaction (`store`); return the changes made.
+
+    The current values are read again under the lock: an import that ran meanwhile is kept, and
+    the history records what this import really changed.
     """
-    changes = plan_changes(existing, incoming)
-    if changes.empty:
-        return changes
-    stamp = (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
-    trace = changes.assign(changed_at=stamp, source_file=Path(workbook).name, source_sha256=_sha256(Path(workbook)))
-    history = pd.concat([read_history(history_path), trace.astype(object)], ignore_index=True)
-    write_atomic(history_path, history.reindex(columns=list(HISTORY_COLUMNS))
-                 .to_csv(index=False, lineterminator="\n", float_format="%.10g"))
-    write_atomic(values_path, values_csv(merge_values(existing, incoming)))
+    sha256 = _sha256(Path(workbook))
+    with store.locked(values_path):
+        existing = read_values(values_path, catalog) if Path(values_path).exists() else empty_values()
+        changes = plan_changes(existing, incoming)
+        if changes.empty:
+            return changes
+        stamp = (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds")
+        trace = changes.assign(changed_at=stamp, source_file=Path(workbook).name, source_sha256=sha256)
+        history = pd.concat([read_history(history_path), trace.astype(object)], ignore_index=True)
+        kept = incoming.merge(changes[list(KEY_COLUMNS)], on=list(KEY_COLUMNS))  # unchanged rows stay as stored
+        store.commit(values_path, {Path(history_path): history_csv(history),
+                                   Path(values_path): values_csv(merge_values(existing, kept))})
     return changes

@@ -29,6 +29,7 @@ from observatoire.formatting import ci_long, fmt_number
 from observatoire.indicators.progress import CITATION
 from observatoire.labels import group_labels, variable_label
 from observatoire.provenance import demonstration_inputs
+from observatoire.sheets import csv_text
 from observatoire.site.data import PUBLISHED_BREAKDOWNS, SiteData
 from observatoire.site.markup import Cell, link, paragraphs, table
 from observatoire.site.methodology import publication_rules
@@ -213,7 +214,7 @@ def progress_json(data: SiteData, built: date) -> bytes:
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return csv_text(frame).encode("utf-8")  # formula text neutralised, as every export
 
 
 def readme(data: SiteData, files: list[OpenFile], built: date) -> bytes:

@@ -6,27 +6,41 @@
   95 % CI, n and reliability.
 - `estimate_table(table, group_labels, caption)`: an estimate table as an accessible HTML table;
   withheld rows read « donnée non diffusée », fragile ones « ⚠ à interpréter avec prudence ».
-- `findings_table(report)`: a validation report as a French table (ligne, colonne, valeur, …).
+- `findings_table(report)`: a validation report as a French table (ligne, colonne, valeur, …),
+  with its CSV download.
+- `plain(text)`: text from a user (file name, cell value) made literal for any Markdown element.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import pandas as pd
 import streamlit as st
 
+from observatoire.export import MIME, csv_bytes
 from observatoire.formatting import WITHHELD, ci_short, fmt_interval, fmt_number
 from observatoire.pipeline import Results
-from observatoire.ui.tables import FLAG_TEXT, GROUP, display_table, shown_estimate
+from observatoire.ui.tables import FLAG_TEXT, GROUP, display_table, findings_rows, shown_estimate
 from observatoire.validation import ValidationReport
 
 def source_banner(results: Results, upload: str | None) -> None:
     """`upload`: the session's own survey file name, if any."""
     if upload is not None:
-        st.info(f"Résultats calculés sur votre fichier « {upload} », pour cette session uniquement.")
+        st.info(f"Résultats calculés sur votre fichier « {plain(upload)} », pour cette session uniquement.")
     if results.demo_note:
         st.warning(results.demo_note)
+
+
+# Every ASCII punctuation character: CommonMark lets each be escaped with a backslash.
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def plain(text: str) -> str:
+    """`text` shown as typed by st.markdown, st.info, st.error…: Markdown, Streamlit's directives
+    and LaTeX are escaped, so a file named `![x](http://…)` shows its name and fetches nothing."""
+    return _PUNCTUATION.sub(r"\\\1", str(text))
 
 
 def figure_card(row: Mapping, label: str, help: str | None = None, level: float = 0.95) -> None:
@@ -46,19 +60,18 @@ def estimate_table(table: pd.DataFrame, group_labels: Mapping[str, str], caption
     st.table(display_table(table, group_labels, level).set_index(GROUP))
 
 
-FINDING_COLUMNS = {"row": "Ligne", "column": "Colonne", "value": "Valeur", "message": "Problème", "hint": "Que faire"}
-
-
 def findings_table(report: ValidationReport, limit: int = 200) -> None:
-    """The validation report in French: summary, then one row per finding (first `limit`)."""
+    """The validation report in French: summary, then one row per finding (first `limit`), and
+    the listed findings as a CSV file (formula text neutralised like every export)."""
     if report.ok:
-        st.success(report.summary_fr())
+        st.success(plain(report.summary_fr()))
         return
-    st.error(report.summary_fr())
-    rows = pd.DataFrame([f.to_dict() for f in report.findings[:limit]], columns=list(FINDING_COLUMNS))
-    rows["row"] = [fmt_number(r) if pd.notna(r) else "fichier entier" for r in rows["row"]]
-    rows = rows.fillna("–").rename(columns=FINDING_COLUMNS)
-    st.dataframe(rows, hide_index=True, width="stretch")
-    if len(report.findings) > limit:
-        st.caption(f"{fmt_number(limit)} premiers problèmes sur {fmt_number(len(report.findings))}.")
+    st.error(plain(report.summary_fr()))
+    st.dataframe(findings_rows(report.findings[:limit]), hide_index=True, width="stretch")
+    if report.total > limit:
+        st.caption(f"{fmt_number(min(limit, len(report.findings)))} premiers problèmes sur {fmt_number(report.total)}.")
+    st.download_button(f"Télécharger les {fmt_number(len(report.findings))} premiers problèmes (CSV)"
+                       if report.total > len(report.findings) else "Télécharger le rapport de validation (CSV)",
+                       data=lambda: csv_bytes(findings_rows(report.findings)), file_name="rapport_validation.csv",
+                       mime=MIME["csv"], on_click="ignore")
 

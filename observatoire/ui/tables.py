@@ -13,6 +13,7 @@ import pandas as pd
 from observatoire.formatting import WITHHELD, ci_short, fmt_interval, fmt_number, fmt_percent
 from observatoire.indicators import STATUS_LABELS_FR, STATUSES
 from observatoire.labels import OVERALL
+from observatoire.sheets import csv_text
 
 FRAGILE = "à interpréter avec prudence"
 FLAG_TEXT = {"ok": "fiable", "fragile": f"⚠ {FRAGILE}",
@@ -88,7 +89,17 @@ def comparison_text(row: Mapping, first: str, second: str, level: float = 0.95) 
 def survey_template(columns: Sequence[str]) -> bytes:
     """An empty survey file: the header row of the schema's columns (UTF-8 with BOM so that
     spreadsheet software opens the accents correctly), ready to be filled one row per respondent."""
-    return ("\ufeff" + ",".join(columns) + "\r\n").encode("utf-8")
+    return ("\ufeff" + csv_text(pd.DataFrame(columns=list(columns)))).encode("utf-8")
+
+
+FINDING_COLUMNS = {"row": "Ligne", "column": "Colonne", "value": "Valeur", "message": "Problème", "hint": "Que faire"}
+
+
+def findings_rows(findings: Sequence) -> pd.DataFrame:
+    """Validation findings as the French table shown and downloaded (one row per finding)."""
+    rows = pd.DataFrame([f.to_dict() for f in findings], columns=list(FINDING_COLUMNS))
+    rows["row"] = [fmt_number(r) if pd.notna(r) else "fichier entier" for r in rows["row"]]
+    return rows.fillna("–").rename(columns=FINDING_COLUMNS)
 
 
 def status_counts(progress: pd.DataFrame) -> pd.DataFrame:

@@ -16,7 +16,8 @@ __all__ = ["CATALOGUE", "Finding", "FindingType", "GeoKeys", "ValidationReport",
 
 def validate_file(path: str | Path, territory: Territory, sheet: str | None = None) -> ValidationReport:
     """Read and validate one survey file against a territory's survey description and contours
-    (raises UserError when it cannot be read at all)."""
+    (raises UserError when it cannot be read at all); every finding is listed (the CLI's `--json`
+    gives the complete list)."""
     spec = load_spec(territory.survey_description, territory.margins)
     table = read_table(path, sheet, value_labels=spec.labels_fr)
-    return validate_survey(table, spec, load_geography(territory))
+    return validate_survey(table, spec, load_geography(territory), max_findings=None)

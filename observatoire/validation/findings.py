@@ -9,11 +9,17 @@ parameters named in braces.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+from observatoire.errors import echo
 from observatoire.formatting import fmt_number
+
+# Findings a report lists by default (the first ones in file order); every finding is counted.
+# A junk upload can hold a million problems: listing them all would keep hundreds of MB alive.
+MAX_FINDINGS = 1000
 
 
 @dataclass(frozen=True)
@@ -70,30 +76,45 @@ class Finding:
 
 
 def make_finding(code: str, file: str, row: int | None = None, column: str | None = None, value: str | None = None, **params: object) -> Finding:
-    """A finding of a catalogued kind; `params` fill the templates' extra placeholders."""
+    """A finding of a catalogued kind; `params` fill the templates' extra placeholders. The value
+    and column name from the file are kept and quoted cut to 80 characters (`echo`)."""
     kind = CATALOGUE[code]
+    value = None if value is None else echo(value)
+    column = None if column is None else echo(column)
     fill = {"column": column, "value": value, **params}
     return Finding(code, file, row, column, value, kind.message.format(**fill), kind.hint.format(**fill))
 
 
 @dataclass(frozen=True)
 class ValidationReport:
+    """`findings` lists the first findings in file order (all of them unless the validation was
+    given a limit); `counts` counts every finding by code, listed or not."""
+
     file: str
     n_rows: int
     findings: tuple[Finding, ...]
     data: pd.DataFrame | None  # typed frame, only when the file is valid
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.counts and self.findings:
+            object.__setattr__(self, "counts", dict(Counter(finding.code for finding in self.findings)))
+
+    @property
+    def total(self) -> int:
+        """Every finding, listed or not."""
+        return sum(self.counts.values())
 
     @property
     def ok(self) -> bool:
-        return not self.findings
+        return self.total == 0
 
     def summary_fr(self) -> str:
         rows = f"{fmt_number(self.n_rows)} ligne{'s' if self.n_rows > 1 else ''}"
         if self.ok:
             return f"Fichier valide : {self.file} ({rows} de réponses)."
-        counts = Counter(finding.code for finding in self.findings)
-        detail = ", ".join(f"{CATALOGUE[code].title} ({fmt_number(n)})" for code, n in counts.most_common())
-        total = len(self.findings)
+        detail = ", ".join(f"{CATALOGUE[code].title} ({fmt_number(n)})" for code, n in Counter(self.counts).most_common())
+        total = self.total
         return f"Fichier non valide : {self.file} ({rows} de réponses), {fmt_number(total)} problème{'s' if total > 1 else ''} : {detail}."
 
     def lines_fr(self, per_kind: int = 20) -> list[str]:
@@ -109,4 +130,6 @@ class ValidationReport:
             if n > per_kind:
                 where = f" dans la colonne {column}" if column is not None else ""
                 lines.append(f"… et {fmt_number(n - per_kind)} autres problèmes « {CATALOGUE[code].title} »{where} (liste complète avec --json).")
+        if self.total > len(self.findings):
+            lines.append(f"… et {fmt_number(self.total - len(self.findings))} autres problèmes plus loin dans le fichier.")
         return lines

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from difflib import get_close_matches
 
 import numpy as np
 import pandas as pd
 
+from observatoire.errors import echo
 from observatoire.formatting import fmt_number
 from observatoire.geo import Geography
 from observatoire.readers import Table
 from observatoire.survey_spec import Field, SurveySpec, derive
-from observatoire.validation.findings import CATALOGUE, Finding, ValidationReport, make_finding
+from observatoire.validation.findings import CATALOGUE, MAX_FINDINGS, Finding, ValidationReport, make_finding
 
 DATE_LIKE = r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}(?:[ T].*)?"
 EXACT_AGE = r"\d{1,3}|(?:19|20)\d{2}"  # an age in years or a birth year, where a band is expected
@@ -41,52 +43,40 @@ class GeoKeys:
     iris: str = "iris"
 
 
-def validate_survey(table: Table, spec: SurveySpec, geography: Geography, geo: GeoKeys = GeoKeys()) -> ValidationReport:
+def validate_survey(table: Table, spec: SurveySpec, geography: Geography, geo: GeoKeys = GeoKeys(),
+                    max_findings: int | None = MAX_FINDINGS) -> ValidationReport:
     """Check `table` against `spec` and the territory's `geography` (allowed communes and IRIS);
-    `.data` holds the typed frame when no finding is left."""
-    file = str(table.source.path)
+    `.data` holds the typed frame when no finding is left.
+
+    The report lists the first `max_findings` findings in file order (None: all) and counts
+    them all; only findings that can still be listed are ever built, so memory stays bounded."""
     frame = table.frame
-    findings = [make_finding(i.code, file, i.row, i.column, i.value, expected=i.expected) for i in table.source.issues]
+    checker = _Checker(table, spec, geography, geo, max_findings)
+    checker.add_read_issues(table.source.issues)
     if frame.columns.empty:
-        findings.append(make_finding("empty_file", file))
-        return ValidationReport(file, 0, tuple(findings), None)
+        checker.add("empty_file", [None], None, [None])
+        return checker.report(0, None)
     if frame.empty:
-        findings.append(make_finding("header_only", file))
-    checker = _Checker(table, spec, geography, geo)
-    findings += checker.run()
-    order = {name: i for i, name in enumerate([*frame.columns, *spec.columns])}
-    data = None if findings else _typed(frame, spec, checker.numbers, checker.empty)
+        checker.add("header_only", [None], None, [None])
+    checker.run()
+    data = None if checker.counts else _typed(frame, spec, checker.numbers, checker.empty)
     if data is not None and spec.universes:
-        findings += _outside_universe(data, spec, frame.index, file)
-        data = None if findings else data
-    findings.sort(key=lambda f: (f.row or 0, order.get(f.column, -1), _CODE_ORDER[f.code]))
-    return ValidationReport(file, len(frame), tuple(findings), data)
-
-
-def _outside_universe(data: pd.DataFrame, spec: SurveySpec, rows: pd.Index, file: str) -> list[Finding]:
-    """Answers to a filtered question (codebook `universe`) from respondents it was not asked to:
-    its figures describe the subgroup only, so such an answer is a data error (the skip pattern)."""
-    flags = derive(data, spec)
-    findings = []
-    for variable, universe in spec.universes.items():
-        if variable not in data.columns:
-            continue
-        bad = np.flatnonzero(data[variable].notna().to_numpy() & (flags[universe].to_numpy() == 0))
-        findings += [make_finding("answer_outside_universe", file, int(rows[i]), variable, str(data[variable].iloc[i]),
-                                  universe=spec.universe_labels_fr[universe], derived=universe) for i in bad]
-    return findings
+        checker.check_universes(data)
+    return checker.report(len(frame), None if checker.counts else data)
 
 
 class _Checker:
     """Holds the per-run context so that each check is a short method over one column."""
 
-    def __init__(self, table: Table, spec: SurveySpec, geography: Geography, geo: GeoKeys) -> None:
+    def __init__(self, table: Table, spec: SurveySpec, geography: Geography, geo: GeoKeys, limit: int | None = None) -> None:
+        self.limit, self.counts = limit, Counter()
+        self.order = {echo(name): i for i, name in enumerate([*table.frame.columns, *spec.columns])}  # as findings name them
         self.frame, self.spec, self.geo, self.geography = table.frame, spec, geo, geography
         self.file, self.header_row = str(table.source.path), table.source.header_row
         # Columns the reader renamed "name (2)" because the header repeats "name".
         repeated = {i.column for i in table.source.issues if i.code == "duplicate_column"}
         self.renamed = {c for c in self.frame.columns for name in repeated if re.fullmatch(rf"{re.escape(name)} \(\d+\)", c)}
-        self.findings: list[Finding] = []
+        self.findings: list[Finding] = []  # built findings (with a limit: a superset of those listed)
         self.numbers: dict[str, pd.Series] = {}  # parsed numeric columns, reused for typing
         self.empty: dict[str, pd.Series] = {}  # missing-value masks, reused for typing
         self.age_column, self.age_bands = _age_band_field(spec)
@@ -101,12 +91,60 @@ class _Checker:
         return self.findings
 
     def add(self, code: str, rows, column: str | None, values, **params) -> None:
-        """One finding per (row, value); params may be scalars or per-row sequences."""
-        rows, values = list(rows), list(values)
-        per_row = {k: list(v) for k, v in params.items() if isinstance(v, (list, pd.Series, np.ndarray))}
+        """One finding per (row, value); params may be scalars or per-row sequences. Every one
+        is counted; with a limit, only those that can still be among the first are built (and
+        only their values are read: a column of a million bad values costs one sort)."""
+        count = len(rows)
+        if not count:
+            return
+        self.counts[code] += count
+        per_row = {k: v for k, v in params.items() if isinstance(v, (list, pd.Series, np.ndarray))}
+        take = None
+        if self.limit is not None and count > self.limit:  # same code and column: the first rows only
+            keys = pd.Series(rows, dtype=object).fillna(0).to_numpy(dtype=np.int64)  # None (whole file) first
+            take = np.argsort(keys, kind="stable")[: self.limit]
+        rows, values = _take(rows, take), _take(values, take)
+        per_row = {k: _take(v, take) for k, v in per_row.items()}
         for i, (row, value) in enumerate(zip(rows, values)):
             extra = {**params, **{k: v[i] for k, v in per_row.items()}}
             self.findings.append(make_finding(code, self.file, None if row is None else int(row), column, value, **extra))
+        if self.limit is not None and len(self.findings) > 2 * self.limit:
+            self.findings = self.ordered()[: self.limit]
+
+    def check_universes(self, data: pd.DataFrame) -> None:
+        """Answers to a filtered question (codebook `universe`) from respondents it was not asked
+        to: its figures describe the subgroup only, so such an answer is a data error (the skip
+        pattern)."""
+        flags = derive(data, self.spec)
+        for variable, universe in self.spec.universes.items():
+            if variable not in data.columns:
+                continue
+            bad = np.flatnonzero(data[variable].notna().to_numpy() & (flags[universe].to_numpy() == 0))
+            self.add("answer_outside_universe", self.frame.index[bad], variable, data[variable].iloc[bad].astype(str),
+                     universe=self.spec.universe_labels_fr[universe], derived=universe)
+
+    def _without_iris(self) -> pd.Series:
+        """Respondents of a commune that the territory's IRIS contours do not cover (or of any
+        commune when it has none): their IRIS may be left empty."""
+        if self.geo.commune not in self.frame.columns:
+            return pd.Series(False, index=self.frame.index)
+        return ~self.frame[self.geo.commune].isin(set(self.geography.iris["commune"]))
+
+    def add_read_issues(self, issues) -> None:
+        """The problems the reader saw, grouped by kind and column (one `add` each)."""
+        groups: dict[tuple, list] = {}
+        for issue in issues:
+            groups.setdefault((issue.code, issue.column), []).append(issue)
+        for (code, column), group in groups.items():
+            self.add(code, [i.row for i in group], column, [i.value for i in group], expected=[i.expected for i in group])
+
+    def ordered(self) -> list[Finding]:
+        """Findings in file order: row, then column, then kind of check."""
+        return sorted(self.findings, key=lambda f: (f.row or 0, self.order.get(f.column, -1), _CODE_ORDER[f.code]))
+
+    def report(self, n_rows: int, data: pd.DataFrame | None) -> ValidationReport:
+        listed = self.ordered()[: self.limit] if self.limit is not None else self.ordered()
+        return ValidationReport(self.file, n_rows, tuple(listed), data, dict(self.counts))
 
     # --- header ---------------------------------------------------------------------------
 
@@ -117,7 +155,7 @@ class _Checker:
         extra = [name for name in present if name not in expected]
         for name in extra:
             if _normalise_name(name) in forbidden:
-                what = f"La colonne « {name} » contient un âge exact ou une date de naissance"
+                what = f"La colonne « {echo(name)} » contient un âge exact ou une date de naissance"
                 self.add("exact_age_forbidden", [self.header_row], name, [name], what=what, **self._age_params())
                 continue
             self.add("unexpected_column", [self.header_row], name, [name], suggestion=_suggest(name, sorted(expected - set(present)), "Vouliez-vous dire « {} » ?"))
@@ -128,14 +166,6 @@ class _Checker:
                 self.add("missing_column", [None], name, [None], label=label, suggestion=_suggest(name, extra, "La colonne « {} » est peut-être celle-ci : renommez-la."))
 
     # --- one column -----------------------------------------------------------------------
-
-    def _without_iris(self) -> pd.Series:
-        """Respondents of a commune that the territory's IRIS contours do not cover (or of any
-        commune when it has none): their IRIS may be left empty."""
-        if self.geo.commune not in self.frame.columns:
-            return pd.Series(False, index=self.frame.index)
-        covered = set(self.geography.iris["commune"])
-        return ~self.frame[self.geo.commune].isin(covered)
 
     def _all_rows(self) -> pd.Series:
         return pd.Series(True, index=self.frame.index)
@@ -204,7 +234,7 @@ class _Checker:
     def _exact_age(self, column: str, mask: pd.Series) -> None:
         hits = self.frame[column][mask]
         kinds = ["une date de naissance" if re.fullmatch(DATE_LIKE, v) else "un âge exact ou à une année de naissance" for v in hits]
-        what = [f"La valeur « {v} » ressemble à {kind}" for v, kind in zip(hits, kinds)]
+        what = [f"La valeur « {echo(v)} » ressemble à {kind}" for v, kind in zip(hits, kinds)]
         self.add("exact_age_forbidden", hits.index, column, hits, what=what, **self._age_params())
 
     def _age_params(self) -> dict:
@@ -236,6 +266,17 @@ class _Checker:
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+
+def _take(sequence, positions: np.ndarray | None) -> list:
+    """The items of a list, array, Index or Series at `positions` (all when None), as a list."""
+    if positions is None:
+        return list(sequence)
+    if isinstance(sequence, pd.Series):
+        return sequence.iloc[positions].tolist()
+    if isinstance(sequence, list):
+        return [sequence[i] for i in positions]
+    return np.asarray(sequence, dtype=object)[positions].tolist()
 
 
 def _parse_number(text: pd.Series, kind: str) -> pd.Series:
@@ -324,7 +365,7 @@ def _normalise_name(name: str) -> str:
 def _suggest(name: str, candidates: list[str], template: str) -> str:
     by_key = {_normalise_name(c): c for c in candidates}
     match = get_close_matches(_normalise_name(name), list(by_key), n=1, cutoff=0.75)
-    return " " + template.format(by_key[match[0]]) if match else ""
+    return " " + template.format(echo(by_key[match[0]])) if match else ""
 
 
 def _typed(frame: pd.DataFrame, spec: SurveySpec, numbers: dict[str, pd.Series], missing: dict[str, pd.Series]) -> pd.DataFrame:

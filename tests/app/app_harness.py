@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import re
 
 from streamlit.testing.v1 import AppTest
 
@@ -66,3 +67,8 @@ def with_demo(results: Results, demo: bool) -> Results:
     provenance = dict(results.provenance) if demo else {name: "real" for name in results.provenance}
     assert bool(demonstration_note(provenance)) is demo
     return dataclasses.replace(results, provenance=provenance)
+
+
+def shown(markdown: str) -> str:
+    """What a reader sees of a Markdown text whose user-supplied parts were escaped (`plain`)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)

@@ -3,7 +3,7 @@
 import tomllib
 
 import streamlit as st
-from app_harness import APP, TIMEOUT, page_test
+from app_harness import APP, TIMEOUT, page_test, shown
 from streamlit.testing.v1 import AppTest
 
 from example_territory import DEMO_SURVEY, ROOT
@@ -28,7 +28,7 @@ def test_bad_file_shows_french_findings_and_is_not_used():
     at = page_test(PAGE)
     at.file_uploader[0].set_value(("enquete.csv", BAD, "text/csv")).run()
     assert not at.exception
-    assert at.error[0].value.startswith("Fichier non valide : enquete.csv")
+    assert shown(at.error[0].value).startswith("Fichier non valide : enquete.csv")
     findings = at.dataframe[0].value
     assert list(findings.columns) == ["Ligne", "Colonne", "Valeur", "Problème", "Que faire"]
     commune = findings[findings["Colonne"] == "commune"].iloc[0]
@@ -55,7 +55,7 @@ def test_valid_file_is_used_by_every_page_of_this_session_only():
     at.switch_page("pages/home.py").run()
     # The user's file is their own survey; the banner still names the territory's other inputs
     # that are demonstration data.
-    assert "mon_enquete.csv" in at.info[0].value
+    assert "mon_enquete.csv" in shown(at.info[0].value)
     demonstration, real = at.warning[0].value.split("Données réelles")
     assert "covariables des IRIS" in demonstration and "enquête" not in demonstration and "enquête" in real
     other_session = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()

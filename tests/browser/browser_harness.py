@@ -170,17 +170,25 @@ def page_named(url_path: str) -> AppPage:
 @contextlib.contextmanager
 def serve(log_path: Path):
     """`streamlit run app.py` on a free loopback port until the block ends; yields its base URL."""
+    with serve_process(log_path) as (url, _process):
+        yield url
+
+
+@contextlib.contextmanager
+def serve_process(log_path: Path, env: dict[str, str] | None = None):
+    """`serve`, yielding the base URL and the server process (`env`: extra environment, e.g. its
+    TMPDIR, for tests that watch what the server writes)."""
     port = _free_port()
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
         )
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_healthy(url, process)
-            yield url
+            yield url, process
         finally:
             process.terminate()
             try:

@@ -135,7 +135,7 @@ def test_dry_run_and_refusal_write_nothing(files, monkeypatch, capsys):
     assert not (files["dir"] / "history.csv").exists()
 
 
-def test_write_is_atomic(files, monkeypatch):
+def test_write_is_atomic(files, monkeypatch, capsys):
     filled = _fill(files["template"], files["dir"] / "rempli.xlsx", [["TST01", 2024, None, None, None, 50, None, None, None, "x", "provisoire"]])
     before = files["values"].read_bytes()
 
@@ -143,8 +143,8 @@ def test_write_is_atomic(files, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(OSError):
-        _import(files, filled, "--yes")
+    assert _import(files, filled, "--yes") == 2
+    assert "Impossible d'enregistrer la table des valeurs" in capsys.readouterr().err
     assert files["values"].read_bytes() == before
     assert not [p.name for p in files["dir"].iterdir() if p.name.endswith(".tmp")]
 
@@ -152,7 +152,7 @@ def test_write_is_atomic(files, monkeypatch):
 BAD_CASES = [
     ({"F2": "45 %"}, "Feuille Valeurs, cellule F2 : « 45 % » n'est pas un nombre"),
     ({"B2": "deux mille"}, "Feuille Valeurs, cellule B2 : « deux mille » n'est pas un nombre"),
-    ({"B2": 1850}, "cellule B2 : « 1850 » n'est pas une année plausible"),
+    ({"B2": 1850}, "cellule B2 : « 1850 » est hors de la période des engagements (2020 à 2026"),
     ({"A2": "XXX99"}, "cellule A2 : « XXX99 » n'est pas un indicateur du catalogue"),
     ({"A2": "TST03"}, "cellule A2 : « TST03 » est calculé à partir de l'enquête"),
     ({"A2": None}, "cellule A2 : identifiant d'indicateur manquant"),
