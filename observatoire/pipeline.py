@@ -3,20 +3,23 @@ indicators and progress → neighbourhood targeting, into one frozen `Results`.
 
 The app, the CLI, the static site and the benchmarks all call `run`, so they show the same
 numbers. Inputs are files (or an upload's bytes, never written to disk); `Inputs.fingerprint()`
-hashes their content so callers can cache a run by what it reads.
+hashes their content so callers can cache a run by what it reads. The territory's own files
+(survey description, contours, catalogue, values, covariates) are parsed once per change of
+their content (`observatoire.filecache`): an upload's run only reads the uploaded survey.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from observatoire import filecache
 from observatoire import settings as settings_mod
 from observatoire.indicators import Catalog, assess_progress, load_catalog, load_values, merge_values
 from observatoire.indicators.derived import survey_values
@@ -85,22 +88,56 @@ class Inputs:
 
     def files(self) -> list[Path]:
         """Every file the run reads besides the survey microdata (for the fingerprint)."""
-        t = self.territory
-        folders = [t.survey_description, t.margins, *([t.inventories] if t.inventories else [])]
-        found = {p for folder in folders for p in folder.rglob("*") if p.is_file()}
-        found |= {t.config, t.communes.file, t.catalog, *(p for p in (t.covariates, t.values) if p and p.is_file())}
-        if t.iris is not None:
-            found.add(t.iris.file)
-        return sorted(found)
+        return territory_files(self.territory)
 
     def fingerprint(self) -> str:
-        """SHA-256 of the content of every input, in a fixed order."""
+        """SHA-256 over the content hash of every input, in a fixed order. A file's hash is
+        computed once per change of its size or modification time (`filecache.digest`), so
+        calling this on every app rerun costs a few `stat` calls."""
         digest = hashlib.sha256()
-        digest.update(self.content if self.content is not None else self.survey_path.read_bytes())
+        survey = hashlib.sha256(self.content).hexdigest() if self.content is not None else filecache.digest(self.survey_path)
+        digest.update(survey.encode())
         for path in self.files():
             digest.update(str(path.relative_to(path.anchor)).encode())
-            digest.update(path.read_bytes())
+            digest.update(filecache.digest(path).encode())
         return digest.hexdigest()
+
+
+def territory_files(territory: Territory) -> list[Path]:
+    """Every file of the territory a run reads besides the survey microdata, sorted."""
+    t = territory
+    folders = [t.survey_description, t.margins, *([t.inventories] if t.inventories else [])]
+    found = {p for folder in folders for p in folder.rglob("*") if p.is_file()}
+    found |= {t.config, t.communes.file, t.catalog, *(p for p in (t.covariates, t.values) if p and p.is_file())}
+    if t.iris is not None:
+        found.add(t.iris.file)
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class TerritoryData:
+    """What a run parses from the territory's own files (shared, read-only)."""
+
+    spec: SurveySpec
+    geography: Geography
+    catalog: Catalog
+    stored_values: pd.DataFrame
+    covariates: pd.DataFrame | None
+
+
+def territory_data(territory: Territory) -> TerritoryData:
+    """The territory's parsed files, parsed again only when one of them changes."""
+    def parse() -> TerritoryData:
+        catalog = load_catalog(territory.catalog)
+        return TerritoryData(
+            spec=load_spec(territory.survey_description, territory.margins),
+            geography=load_geography(territory),
+            catalog=catalog,
+            stored_values=load_values(territory.values, catalog),
+            covariates=load_covariates(territory.covariates) if territory.covariates is not None else None,
+        )
+
+    return filecache.parsed(("territory", str(territory.config)), parse, files=territory_files(territory))
 
 
 @dataclass(frozen=True)
@@ -164,13 +201,13 @@ def run(inputs: Inputs, settings: Mapping[str, Any] | None = None) -> Results:
     """One run; `settings` overrides the territory's own `settings` block."""
     territory = inputs.territory
     settings_values = settings_mod.resolve({**territory.settings, **(settings or {})})
-    spec = load_spec(territory.survey_description, territory.margins)
-    geography = load_geography(territory)
+    parsed = territory_data(territory)
+    spec, geography, catalog = parsed.spec, parsed.geography, parsed.catalog
     table = read_table(inputs.survey_path, value_labels=spec.labels_fr, content=inputs.content)
     report = validate_survey(table, spec, geography)
     design = design_from_spec(derive(report.data, spec), spec) if report.ok else None
-    catalog = load_catalog(territory.catalog)
-    values = indicator_values(catalog, load_values(territory.values, catalog), design, spec, territory.code)
+    estimates = RunEstimates()
+    values = indicator_values(catalog, parsed.stored_values, design, spec, territory.code, estimates)
     return Results(
         source=inputs.survey_path.name,
         fingerprint=inputs.fingerprint(),
@@ -183,11 +220,11 @@ def run(inputs: Inputs, settings: Mapping[str, Any] | None = None) -> Results:
         sample_counts=sample_counts(design, spec),
         design=design,
         weighting=weighting(design, spec),
-        estimates=indicator_estimates(design, spec, settings_values, geography.has_iris),
+        estimates=indicator_estimates(design, spec, settings_values, geography.has_iris, estimates),
         catalog=catalog,
         indicator_values=values,
         progress=assess_progress(catalog, values),
-        areas=small_areas(design, territory, geography, spec),
+        areas=small_areas(design, parsed.covariates, geography, spec),
     )
 
 
@@ -201,22 +238,40 @@ def sample_counts(design: Design | None, spec: SurveySpec) -> pd.DataFrame:
 
 
 def indicator_values(catalog: Catalog, stored: pd.DataFrame, design: Design | None, spec: SurveySpec,
-                     territory_code: str) -> pd.DataFrame:
+                     territory_code: str, estimator: Callable[..., pd.DataFrame] = estimate) -> pd.DataFrame:
     """The stored values, with the survey indicators' rows replaced by this survey's estimates
     (none when the survey file is invalid: its stored figures belong to another survey)."""
     from_survey = {ind.id for ind in catalog.indicators if ind.source.type == "survey"}
     others = stored[~stored["indicator"].isin(from_survey)]
     if design is None:
         return others
-    return merge_values(others, survey_values(catalog, design.data, spec, territory_code, design=design))
+    rows = survey_values(catalog, design.data, spec, territory_code, design=design, estimator=estimator)
+    return merge_values(others, rows)
 
 
-def small_areas(design: Design | None, territory: Territory, geography: Geography, spec: SurveySpec) -> pd.DataFrame:
+class RunEstimates:
+    """`stats.estimate` for one run, each table computed once: the shares by wave that the
+    estimates table holds are also the survey indicators' values. Tables are shared: read-only."""
+
+    def __init__(self) -> None:
+        self._tables: dict[tuple, pd.DataFrame] = {}
+
+    def __call__(self, design: Design, variable: str, kind: str = "mean", level: Any = None, by: Any = None,
+                 settings: Mapping[str, Any] | None = None, **options: Any) -> pd.DataFrame:
+        groups = tuple(by) if isinstance(by, (list, tuple)) else by
+        resolved = tuple(sorted(settings_mod.resolve(settings).items()))
+        key = (id(design), variable, kind, level, groups, resolved, tuple(sorted(options.items())))
+        if key not in self._tables:
+            self._tables[key] = estimate(design, variable, kind, level=level, by=by, settings=settings, **options)
+        return self._tables[key]
+
+
+def small_areas(design: Design | None, covariates: pd.DataFrame | None, geography: Geography, spec: SurveySpec) -> pd.DataFrame:
     """Small-area table of the latest wave (empty without a valid survey, IRIS or covariates)."""
-    if design is None or not geography.has_iris or territory.covariates is None:
+    if design is None or not geography.has_iris or covariates is None:
         return pd.DataFrame()
     latest = design.data[spec.design.wave].max()
-    return area_estimates(design, load_covariates(territory.covariates), geography, latest).areas
+    return area_estimates(design, covariates, geography, latest).areas
 
 
 def survey_variables(spec: SurveySpec) -> list[str]:
@@ -241,14 +296,15 @@ def weighting(design: Design | None, spec: SurveySpec) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(WEIGHTING_COLUMNS))
 
 
-def indicator_estimates(design: Design | None, spec: SurveySpec, settings: Mapping[str, Any], iris: bool = True) -> pd.DataFrame:
+def indicator_estimates(design: Design | None, spec: SurveySpec, settings: Mapping[str, Any], iris: bool = True,
+                        estimator: Callable[..., pd.DataFrame] = estimate) -> pd.DataFrame:
     """Share of each derived indicator (level 1) by wave and group, IRIS included when the
     territory has IRIS."""
     if design is None:
         return pd.DataFrame(columns=list(ESTIMATE_COLUMNS))
     breakdowns = (*BREAKDOWNS, SMALL_AREA) if iris else BREAKDOWNS
     tables = [
-        by_wave(design, variable, breakdown, spec, settings, level=1)
+        by_wave(design, variable, breakdown, spec, settings, level=1, estimator=estimator)
         for variable in spec.derived
         for breakdown in breakdowns
     ]
@@ -269,11 +325,12 @@ def question_estimates(results: Results, variable: str, breakdown: str) -> pd.Da
     return by_wave(results.design, variable, breakdown, results.spec, results.settings)
 
 
-def by_wave(design: Design, variable: str, breakdown: str, spec: SurveySpec, settings: Mapping[str, Any], level: Any = None) -> pd.DataFrame:
+def by_wave(design: Design, variable: str, breakdown: str, spec: SurveySpec, settings: Mapping[str, Any],
+            level: Any = None, estimator: Callable[..., pd.DataFrame] = estimate) -> pd.DataFrame:
     """`estimate` by (wave, group), returned with a `wave` column and the group alone in `domain`."""
     wave = spec.design.wave
     by = [wave] if breakdown == "overall" else [wave, breakdown]
-    table = estimate(design, variable, "proportion", level=level, by=by, settings=settings)
+    table = estimator(design, variable, "proportion", level=level, by=by, settings=settings)
     parts = table["domain"].str.split(" | ", n=1, expand=True, regex=False)
     out = table.assign(domain_type=breakdown, domain=parts[1] if breakdown != "overall" else None)
     out.insert(0, "wave", parts[0].astype("int64"))

@@ -91,19 +91,21 @@ def _scaled(value, scale: float) -> float | None:
 
 
 def survey_values(catalog: Catalog, survey: pd.DataFrame, spec, territory_code: str, source: str = "enquête",
-                  design=None) -> pd.DataFrame:
+                  design=None, estimator=None) -> pd.DataFrame:
     """Rows for every `survey` indicator, one per wave, through `observatoire.stats`.
 
     The design comes from the survey description's design.yaml (each wave raked on the census margins and
     trimmed separately, `design_from_spec`); a domain is estimated with `by`, never by dropping
     rows, so its variance stays right. Reliability rules of the engine apply. `design`: the
-    calibrated design of `survey` when the caller already has it (pipeline.run).
+    calibrated design of `survey` when the caller already has it (pipeline.run); `estimator`:
+    `stats.estimate` or a function with its signature (pipeline.run's computes each table once).
     """
     from observatoire import stats  # imported here: file-only users do not need the engine
     from observatoire.survey_spec import derive
 
     if design is None:
         design = stats.design_from_spec(derive(survey, spec), spec)
+    estimator = estimator or stats.estimate
     rows: list[dict] = []
     for ind in catalog.indicators:
         if ind.source.type != "survey":
@@ -111,6 +113,6 @@ def survey_values(catalog: Catalog, survey: pd.DataFrame, spec, territory_code: 
         column, _ = _domain(ind)
         by = [spec.design.wave] + ([column] if column else [])
         level = 1 if ind.source.estimator == "proportion" else None
-        table = stats.estimate(design, ind.source.variable, kind=ind.source.estimator, level=level, by=by)
+        table = estimator(design, ind.source.variable, kind=ind.source.estimator, level=level, by=by)
         rows += estimate_rows(ind, table, source, territory_code)
     return normalise(pd.DataFrame(rows, columns=list(VALUE_COLUMNS)))
