@@ -23,7 +23,9 @@ commune = left.selectbox("Commune", [None, *sorted(set(results.areas["commune"])
 by = middle.radio("Classer par", list(SORTS), format_func=SORTS.get, horizontal=True)
 top = right.number_input("Nombre de quartiers", min_value=5, max_value=len(results.areas), value=20, step=5)
 
-ranked = targeting.rank_areas(results.areas, by, top=int(top), commune=commune)
+# The ranking (a rank simulation) and its table are the same for every visitor: computed once.
+choice = ("quartiers", by, int(top), commune)
+ranked = loaders.shared(results, choice, lambda: targeting.rank_areas(results.areas, by, top=int(top), commune=commune))
 where = results.territory.short_name if commune is None else communes.get(commune, commune)
 st.caption(
     f"{len(ranked)} premiers IRIS de {where}, classés par {targeting.BY_LABELS_FR[by]}. Les parts sont des "
@@ -31,7 +33,7 @@ st.caption(
     f"un IRIS se situe avec 95 % de probabilité ({ranked.attrs['n_draws']} tirages simulés). Deux IRIS dont les "
     "intervalles se chevauchent ne sont pas nettement départagés."
 )
-st.table(display_ranking(ranked).set_index("Rang"))
+st.table(loaders.shared(results, (*choice, "table"), lambda: display_ranking(ranked).set_index("Rang")))
 left, right = st.columns(2)
 stem = f"quartiers_{by}_{commune or 'territoire'}"
 left.download_button("Liste CSV", data=lambda: targeting.list_csv(ranked),

@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
+from observatoire import filecache, results_cache
 from observatoire.indicators.workbook import write_template
 from observatoire.pipeline import Inputs, Results, compare_groups, question_estimates, run
-from observatoire.territory import Territory, load_territory
+from observatoire.territory import CONFIG_NAME, Territory, default_dir, load_territory
 
+T = TypeVar("T")
 UPLOAD_KEY = "observatoire_upload"  # the valid upload every page shows
 CHECKED_KEY = "observatoire_checked"  # the last file checked on the Données page, valid or not
 
@@ -59,19 +63,49 @@ def forget_upload() -> None:
 
 
 def territory() -> Territory:
-    """The served territory, read once per content of its observatoire.yaml."""
-    return load_territory()
+    """The served territory, read once per change of its observatoire.yaml."""
+    root = default_dir().resolve()
+    return filecache.parsed(("territory", str(root)), lambda: load_territory(root), files=[root / CONFIG_NAME])
 
 
 def territory_results() -> Results:
+    """The territory's own results, one object shared by every session (read-only for pages)."""
     inputs = Inputs.of(territory())
-    return _cached_run(inputs, inputs.fingerprint())
+    return _territory_run(inputs, inputs.fingerprint())
 
 
-@st.cache_data(show_spinner="Calcul des résultats…", max_entries=2)
-def _cached_run(_inputs: Inputs, fingerprint: str) -> Results:
-    """Keyed by `fingerprint` (content hash of every input); `_inputs` is not hashed."""
-    return run(_inputs)
+@st.cache_resource(show_spinner="Calcul des résultats de l'observatoire…", max_entries=2)
+def _territory_run(_inputs: Inputs, fingerprint: str) -> Results:
+    """Keyed by `fingerprint` (content hash of every input; `_inputs` is not hashed). A resource,
+    not data: every rerun of every session gets the same object, without copying it."""
+    results = results_cache.load_or_run(_inputs)
+    _SERVED[fingerprint] = results
+    return results
+
+
+# The territory's results objects served so far, by fingerprint: what `shared` may keep.
+_SERVED: dict[str, Results] = {}
+
+
+def shared(results: Results, key: tuple, compute: Callable[[], T]) -> T:
+    """`compute()` (a table, chart or map built from `results`), computed once per process and
+    given to every session when `results` are the territory's own: every visitor sees the same,
+    so 25 visitors cost one computation. For a session's upload it runs each time (its data never
+    enters a cache shared with other sessions). `key` names the computation and its choices
+    (e.g. `("carte", variable, level, wave)`); the result is shared, so callers never modify it."""
+    if _SERVED.get(results.fingerprint) is not results:
+        return compute()
+    return _shared(results.fingerprint, key, _compute=compute)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def _shared(fingerprint: str, key: tuple, _compute: Callable[[], T]) -> T:
+    return _compute()
+
+
+def warm() -> None:
+    """Compute the territory's results before the server listens (`observatoire serve`)."""
+    territory_results()
 
 
 def question_table(results: Results, variable: str, breakdown: str) -> pd.DataFrame:
