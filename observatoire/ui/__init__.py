@@ -4,6 +4,8 @@ The only package that imports Streamlit; everything it shows comes from `observa
 What pages call (stable):
 
 - `loaders.current_results() -> Results`: the session's upload, else the demo (cached by content).
+- `loaders.shared(results, key, compute)`: a table, chart or map built from the territory's
+  results once for every session (computed each time for an upload).
 - `loaders.question_table(results, variable, breakdown)`, `loaders.comparison(...)`: on-demand
   estimates and differences (cached by the results' fingerprint).
 - `components.figure_card(row, label, help)`, `components.estimate_table(rows, group_labels,

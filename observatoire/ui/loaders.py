@@ -5,6 +5,10 @@ Pages call `current_results()`: the session's own upload when the Données page 
 territory is the directory named by `OBSERVATOIRE_TERRITORY` (default: the bundled example). Tests inject
 a `Results` by setting `st.session_state[UPLOAD_KEY]` before running a page. What is computed
 from a `Results`' design (other questions, comparisons) is cached under its `fingerprint`.
+
+The territory's results are one object shared by every session (`territory_results`, read from
+the results cache at start), and what pages build from them alone (tables, maps, rankings) is
+built once for every visitor (`shared`); nothing derived from an upload is shared.
 """
 
 from __future__ import annotations
@@ -79,11 +83,12 @@ def _territory_run(_inputs: Inputs, fingerprint: str) -> Results:
     """Keyed by `fingerprint` (content hash of every input; `_inputs` is not hashed). A resource,
     not data: every rerun of every session gets the same object, without copying it."""
     results = results_cache.load_or_run(_inputs)
+    _SERVED.clear()  # a server serves one territory: only its latest results are shared
     _SERVED[fingerprint] = results
     return results
 
 
-# The territory's results objects served so far, by fingerprint: what `shared` may keep.
+# The territory's results object being served, by fingerprint: what `shared` may keep.
 _SERVED: dict[str, Results] = {}
 
 
