@@ -16,7 +16,7 @@ first visitor.
 - Then what is loaded (libraries, results, contours, shared figures) is moved out of the garbage
   collector's sight (`gc.freeze`): Streamlit runs a full collection after every script run
   (`runner.postScriptGC`), which otherwise walks those hundreds of thousands of long-lived objects
-  each time (0.15-0.7 s of CPU per page view, more than the page itself).
+  each time (0.15 s of CPU or more per page view, more than the page itself).
 - The HTML shell every page URL first receives is in French (`FrenchShell`).
 """
 
@@ -61,9 +61,11 @@ def serve(port: int | None = None, address: str | None = None) -> int:
     import streamlit as st
     from starlette.middleware import Middleware
 
-    from observatoire.ui import loaders
+    # Outside a script run, which Streamlit would log as warnings (at import and at the first call).
+    with _quiet("streamlit.runtime.caching.cache_data_api", "streamlit.runtime.scriptrunner_utils.script_run_context"):
+        from observatoire.ui import loaders
 
-    loaders.warm()
+        loaders.warm()
     use_navigation_routing()
     # App.run anchors its configuration on the launching script, as `streamlit run app.py` does.
     sys.argv = [str(APP)]
@@ -71,6 +73,18 @@ def serve(port: int | None = None, address: str | None = None) -> int:
     app = st.App(APP, lifespan=_warm_pages, middleware=[Middleware(WarmUpGate), Middleware(FrenchShell)])
     app.run(config=config)
     return 0
+
+
+@contextlib.contextmanager
+def _quiet(*loggers: str):
+    levels = {name: logging.getLogger(name).level for name in loggers}
+    for name in loggers:
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
 
 
 @contextlib.asynccontextmanager
@@ -151,7 +165,7 @@ class FrenchShell:
         self.app = app
 
     async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"].startswith(UNTOUCHED):
+        if scope["type"] != "http" or scope["method"] != "GET" or any(part in scope["path"] for part in UNTOUCHED):
             await self.app(scope, receive, send)
             return
         scope = {**scope, "headers": [(k, v) for k, v in scope["headers"] if k.lower() != b"accept-encoding"]}
@@ -173,11 +187,11 @@ class FrenchShell:
         await self.app(scope, receive, rewrite)
 
 
-UNTOUCHED = ("/_stcore/", "/static/", "/media/", "/component/", "/app/static/")
+UNTOUCHED = ("/_stcore/", "/static/", "/media/", "/component/")  # never the HTML shell
 TITLE = "Observatoire du numérique"
 LOADING = '<p style="font-family:sans-serif;margin:2rem;color:#161616">Chargement de l’observatoire…</p>'
-NOSCRIPT = ("<noscript><p>Cette application a besoin de JavaScript. Sans JavaScript, les chiffres de "
-            "l’observatoire sont publiés sur son site public et dans ses données ouvertes.</p></noscript>")
+NOSCRIPT = ("<noscript><p>Cette application a besoin de JavaScript : activez-le dans votre navigateur pour "
+            "consulter l’observatoire.</p></noscript>")
 
 
 def _is_html(start: dict) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 import sys
 from pathlib import Path
 
@@ -21,7 +22,7 @@ def test_the_shell_is_french_and_says_it_is_loading():
     shell = server.french_shell(STREAMLIT_SHELL)
     assert '<html lang="fr">' in shell and f"<title>{server.TITLE}</title>" in shell
     assert "Chargement de l’observatoire…" in shell.split('<div id="root">', 1)[1]
-    assert "You need to enable JavaScript" not in shell and "Cette application a besoin de JavaScript" in shell
+    assert "You need to enable JavaScript" not in shell and "activez-le dans votre navigateur" in shell
     assert shell.count("<script") == STREAMLIT_SHELL.count("<script")  # the app itself is untouched
 
 
@@ -40,7 +41,9 @@ def _call(middleware, path: str, method: str = "GET", headers=()) -> tuple[list[
         sent.append(message)
 
     scope = {"type": "http", "method": method, "path": path, "headers": list(headers)}
-    asyncio.run(middleware(app)(scope, None, send))
+    # In a thread of its own: Playwright's sync API may hold an event loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, middleware(app)(scope, None, send)).result()
     return sent, seen
 
 
