@@ -331,9 +331,10 @@ def by_wave(design: Design, variable: str, breakdown: str, spec: SurveySpec, set
     wave = spec.design.wave
     by = [wave] if breakdown == "overall" else [wave, breakdown]
     table = estimator(design, variable, "proportion", level=level, by=by, settings=settings)
-    parts = table["domain"].str.split(" | ", n=1, expand=True, regex=False)
-    out = table.assign(domain_type=breakdown, domain=parts[1] if breakdown != "overall" else None)
-    out.insert(0, "wave", parts[0].astype("int64"))
+    parts = [str(label).split(" | ", 1) for label in table["domain"]]  # plain Python: a few dozen labels
+    groups = [part[1] for part in parts] if breakdown != "overall" else None
+    out = table.assign(domain_type=breakdown, domain=pd.Series(groups, index=table.index, dtype=object))
+    out.insert(0, "wave", pd.Series([int(part[0]) for part in parts], index=table.index, dtype="int64"))
     return out
 
 
