@@ -24,8 +24,9 @@ browser:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium; }
 	@for f in $(NPM_FILES); do test -f $$f || { npm ci --no-audit --no-fund --loglevel=error; break; }; done
 
+# Results computed and pages warmed before the server answers (observatoire/ui/server.py).
 run: $(STAMP)
-	$(PY) -m streamlit run app.py
+	$(PY) -m observatoire serve
 
 test: $(STAMP) browser
 	OBSERVATOIRE_REQUIRE_BROWSER=1 $(PY) -m pytest -q

@@ -24,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from browser_harness import CHROMIUM, chromium, open_page, serve_process, wait_until_idle, warm_up  # noqa: E402
+from browser_harness import CHROMIUM, chromium, open_page, served, wait_until_idle  # noqa: E402
 
 UPLOADS = 20
 JUNK_MB = 45
@@ -79,10 +79,9 @@ def upload(page, name: str, content: bytes, wait_for: str) -> float:
 def main() -> None:
     if not CHROMIUM.exists():
         raise SystemExit(f"{CHROMIUM} missing: run `make browser`")
-    with tempfile.TemporaryDirectory() as tmp, serve_process(Path(tmp) / "server.log") as (url, process), \
+    with tempfile.TemporaryDirectory() as tmp, served(Path(tmp) / "server.log") as server, \
             chromium() as browser:
-        warm_up(browser, url)
-        pid = process.pid
+        url, pid = server.url, server.pid
         tab = open_page(browser, f"{url}/donnees").page
         start_rss, _ = memory_mb(pid)
         seconds = [upload(tab, f"enquete_{i + 1}.csv", content, f"Fichier valide : enquete_{i + 1}.csv")

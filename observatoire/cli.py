@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "quartiers",
     "territory",
     "check",
+    "serve",
 )
 
 

@@ -3,21 +3,23 @@ indicators and progress → neighbourhood targeting, into one frozen `Results`.
 
 The app, the CLI, the static site and the benchmarks all call `run`, so they show the same
 numbers. Inputs are files (or an upload's bytes, never written to disk); `Inputs.fingerprint()`
-hashes their content so callers can cache a run by what it reads.
+hashes their content so callers can cache a run by what it reads. The territory's own files
+(survey description, contours, catalogue, values, covariates) are parsed once per change of
+their content (`observatoire.filecache`): an upload's run only reads the uploaded survey.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from observatoire import disclosure
+from observatoire import disclosure, filecache
 from observatoire import settings as settings_mod
 from observatoire.areas.covariates import load_covariates
 from observatoire.areas.model import area_estimates
@@ -88,22 +90,59 @@ class Inputs:
 
     def files(self) -> list[Path]:
         """Every file the run reads besides the survey microdata (for the fingerprint)."""
-        t = self.territory
-        folders = [t.survey_description, t.margins, *([t.inventories] if t.inventories else [])]
-        found = {p for folder in folders for p in folder.rglob("*") if p.is_file()}
-        found |= {t.config, t.communes.file, t.catalog, *(p for p in (t.covariates, t.values, t.support) if p and p.is_file())}
-        if t.iris is not None:
-            found.add(t.iris.file)
-        return sorted(found)
+        return territory_files(self.territory)
 
     def fingerprint(self) -> str:
-        """SHA-256 of the content of every input, in a fixed order."""
+        """SHA-256 over the content hash of every input, in a fixed order. A file's hash is
+        computed once per change of its size or modification time (`filecache.digest`), so
+        calling this on every app rerun costs a few `stat` calls."""
         digest = hashlib.sha256()
-        digest.update(self.content if self.content is not None else self.survey_path.read_bytes())
+        survey = hashlib.sha256(self.content).hexdigest() if self.content is not None else filecache.digest(self.survey_path)
+        digest.update(survey.encode())
         for path in self.files():
             digest.update(str(path.relative_to(path.anchor)).encode())
-            digest.update(path.read_bytes())
+            digest.update(filecache.digest(path).encode())
         return digest.hexdigest()
+
+
+def territory_files(territory: Territory) -> list[Path]:
+    """Every file of the territory a run reads besides the survey microdata, sorted."""
+    t = territory
+    folders = [t.survey_description, t.margins, *([t.inventories] if t.inventories else [])]
+    found = {p for folder in folders for p in folder.rglob("*") if p.is_file()}
+    found |= {t.config, t.communes.file, t.catalog, *(p for p in (t.covariates, t.values, t.support) if p and p.is_file())}
+    if t.iris is not None:
+        found.add(t.iris.file)
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class TerritoryData:
+    """What a run parses from the territory's own files (shared, read-only)."""
+
+    spec: SurveySpec
+    geography: Geography
+    catalog: Catalog
+    stored_values: pd.DataFrame
+    covariates: pd.DataFrame | None
+    support: SupportPlaces | None
+
+
+def territory_data(territory: Territory) -> TerritoryData:
+    """The territory's parsed files, parsed again only when one of them changes."""
+    def parse() -> TerritoryData:
+        catalog = load_catalog(territory.catalog)
+        geography = load_geography(territory)
+        return TerritoryData(
+            spec=load_spec(territory.survey_description, territory.margins),
+            geography=geography,
+            catalog=catalog,
+            stored_values=load_values(territory.values, catalog),
+            covariates=load_covariates(territory.covariates) if territory.covariates is not None else None,
+            support=territory_support(territory, geography),
+        )
+
+    return filecache.parsed(("territory", str(territory.config)), parse, files=territory_files(territory))
 
 
 @dataclass(frozen=True)
@@ -161,15 +200,13 @@ def run(inputs: Inputs, settings: Mapping[str, Any] | None = None) -> Results:
     """One run; `settings` overrides the territory's own `settings` block."""
     territory = inputs.territory
     settings_values = settings_mod.resolve({**territory.settings, **(settings or {})})
-    spec = load_spec(territory.survey_description, territory.margins)
-    geography = load_geography(territory)
+    parsed = territory_data(territory)
+    spec, geography, catalog = parsed.spec, parsed.geography, parsed.catalog
     table = read_table(inputs.survey_path, value_labels=spec.labels_fr, content=inputs.content)
     report = validate_survey(table, spec, geography)
     design = design_from_spec(derive(report.data, spec), spec, settings=settings_values) if report.ok else None
-    catalog = load_catalog(territory.catalog)
-    values = indicator_values(catalog, load_values(territory.values, catalog), design, spec, territory.code,
-                              settings_values)
-    support = territory_support(territory, geography)
+    estimates = RunEstimates()
+    values = indicator_values(catalog, parsed.stored_values, design, spec, territory.code, settings_values, estimates)
     return Results(
         source=inputs.survey_path.name,
         fingerprint=inputs.fingerprint(),
@@ -182,12 +219,12 @@ def run(inputs: Inputs, settings: Mapping[str, Any] | None = None) -> Results:
         sample_counts=sample_counts(design, spec),
         design=design,
         weighting=weighting(design, spec),
-        estimates=indicator_estimates(design, spec, settings_values, geography),
+        estimates=indicator_estimates(design, spec, settings_values, geography, estimates),
         catalog=catalog,
         indicator_values=values,
         progress=assess_progress(catalog, values),
-        areas=small_areas(design, territory, geography, spec, support, settings_values),
-        support=support,
+        areas=small_areas(design, parsed.covariates, geography, spec, parsed.support, settings_values),
+        support=parsed.support,
     )
 
 
@@ -201,26 +238,45 @@ def sample_counts(design: Design | None, spec: SurveySpec) -> pd.DataFrame:
 
 
 def indicator_values(catalog: Catalog, stored: pd.DataFrame, design: Design | None, spec: SurveySpec,
-                     territory_code: str, settings: Mapping[str, Any] | None = None) -> pd.DataFrame:
+                     territory_code: str, settings: Mapping[str, Any] | None = None,
+                     estimator: Callable[..., pd.DataFrame] = estimate) -> pd.DataFrame:
     """The stored values, with the survey indicators' rows replaced by this survey's estimates
     (none when the survey file is invalid: its stored figures belong to another survey)."""
     from_survey = {ind.id for ind in catalog.indicators if ind.source.type == "survey"}
     others = stored[~stored["indicator"].isin(from_survey)]
     if design is None:
         return others
-    return merge_values(others, survey_values(catalog, design.data, spec, territory_code, design=design,
-                                              settings=settings))
+    rows = survey_values(catalog, design.data, spec, territory_code, design=design, settings=settings,
+                         estimator=estimator)
+    return merge_values(others, rows)
 
 
-def small_areas(design: Design | None, territory: Territory, geography: Geography, spec: SurveySpec,
+class RunEstimates:
+    """`stats.estimate` for one run, each table computed once: the shares by wave that the
+    estimates table holds are also the survey indicators' values. Tables are shared: read-only."""
+
+    def __init__(self) -> None:
+        self._tables: dict[tuple, pd.DataFrame] = {}
+
+    def __call__(self, design: Design, variable: str, kind: str = "mean", level: Any = None, by: Any = None,
+                 settings: Mapping[str, Any] | None = None, **options: Any) -> pd.DataFrame:
+        groups = tuple(by) if isinstance(by, (list, tuple)) else by
+        resolved = tuple(sorted(settings_mod.resolve(settings).items()))
+        key = (id(design), variable, kind, level, groups, resolved, tuple(sorted(options.items())))
+        if key not in self._tables:
+            self._tables[key] = estimate(design, variable, kind, level=level, by=by, settings=settings, **options)
+        return self._tables[key]
+
+
+def small_areas(design: Design | None, covariates: pd.DataFrame | None, geography: Geography, spec: SurveySpec,
                 support: SupportPlaces | None = None, settings: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Small-area table of the latest wave (empty without a valid survey, IRIS or covariates),
     with the distance from each IRIS centroid to the nearest place of `support`; the model
     follows the run's `settings`."""
-    if design is None or not geography.has_iris or territory.covariates is None:
+    if design is None or not geography.has_iris or covariates is None:
         return pd.DataFrame()
     latest = design.data[spec.design.wave].max()
-    areas = area_estimates(design, load_covariates(territory.covariates), latest, settings=settings).areas
+    areas = area_estimates(design, covariates, latest, settings=settings).areas
     if support is not None:
         centres = geography.iris.set_index("code").reindex(areas["domain"])
         areas["support_distance_m"] = nearest_distances(centres["lon"], centres["lat"], support.places)
@@ -250,7 +306,8 @@ def weighting(design: Design | None, spec: SurveySpec) -> pd.DataFrame:
 
 
 def indicator_estimates(design: Design | None, spec: SurveySpec, settings: Mapping[str, Any],
-                        geography: Geography | None = None) -> pd.DataFrame:
+                        geography: Geography | None = None,
+                        estimator: Callable[..., pd.DataFrame] = estimate) -> pd.DataFrame:
     """Share of each derived indicator (level 1) by wave and group, IRIS included when the
     territory has IRIS; no withheld cell can be recovered by subtraction (`disclosure.protect`,
     IRIS nested in their commune)."""
@@ -259,7 +316,7 @@ def indicator_estimates(design: Design | None, spec: SurveySpec, settings: Mappi
     iris = geography is not None and geography.has_iris
     breakdowns = (*BREAKDOWNS, SMALL_AREA) if iris else BREAKDOWNS
     tables = [
-        by_wave(design, variable, breakdown, spec, settings, level=1)
+        by_wave(design, variable, breakdown, spec, settings, level=1, estimator=estimator)
         for variable in spec.derived
         for breakdown in breakdowns
     ]
@@ -282,14 +339,16 @@ def question_estimates(results: Results, variable: str, breakdown: str) -> pd.Da
     return disclosure.protect(table, results.settings)
 
 
-def by_wave(design: Design, variable: str, breakdown: str, spec: SurveySpec, settings: Mapping[str, Any], level: Any = None) -> pd.DataFrame:
+def by_wave(design: Design, variable: str, breakdown: str, spec: SurveySpec, settings: Mapping[str, Any],
+            level: Any = None, estimator: Callable[..., pd.DataFrame] = estimate) -> pd.DataFrame:
     """`estimate` by (wave, group), returned with a `wave` column and the group alone in `domain`."""
     wave = spec.design.wave
     by = [wave] if breakdown == "overall" else [wave, breakdown]
-    table = estimate(design, variable, "proportion", level=level, by=by, settings=settings)
-    parts = table["domain"].str.split(" | ", n=1, expand=True, regex=False)
-    out = table.assign(domain_type=breakdown, domain=parts[1] if breakdown != "overall" else None)
-    out.insert(0, "wave", parts[0].astype("int64"))
+    table = estimator(design, variable, "proportion", level=level, by=by, settings=settings)
+    parts = [str(label).split(" | ", 1) for label in table["domain"]]  # plain Python: a few dozen labels
+    groups = [part[1] for part in parts] if breakdown != "overall" else None
+    out = table.assign(domain_type=breakdown, domain=pd.Series(groups, index=table.index, dtype=object))
+    out.insert(0, "wave", pd.Series([int(part[0]) for part in parts], index=table.index, dtype="int64"))
     return out
 
 

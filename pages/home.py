@@ -17,7 +17,7 @@ st.markdown(
     f"{ci_long(results.settings['ci_level'])} et le nombre de répondants sur lequel il repose."
 )
 
-figures = headline(results)
+figures = loaders.shared(results, ("accueil", "headline"), lambda: headline(results))
 if figures.empty:
     st.info("Aucun chiffre clé : l'enquête chargée ne contient aucune réponse exploitable.")
 else:
@@ -34,7 +34,7 @@ st.markdown(
     f"Où en sont les {len(progress)} engagements à l'horizon 2026, d'après la dernière valeur connue de leur "
     f"indicateur ({illustrative} sont des exemples illustratifs, signalés comme tels). Détail page « Engagements »."
 )
-st.table(status_counts(progress))
+st.table(loaders.shared(results, ("accueil", "statuses"), lambda: status_counts(progress)))
 
 st.header("L'échantillon")
 report = results.validation
@@ -47,4 +47,5 @@ if results.sample_counts.empty:
     st.info("Aucune réponse à afficher : l'échantillon chargé est vide.")
 else:
     st.caption("Nombre de répondants par commune et par vague d'enquête (non pondéré).")
-    st.table(sample_table(results.sample_counts, results.geography.commune_names()))
+    st.table(loaders.shared(results, ("accueil", "sample"),
+                            lambda: sample_table(results.sample_counts, results.geography.commune_names())))

@@ -1,5 +1,7 @@
 """Carte: a survey indicator by commune or IRIS for one wave, with its legend, its table and a text alternative."""
 
+from types import SimpleNamespace
+
 import streamlit as st
 
 from observatoire import export, labels
@@ -32,43 +34,54 @@ waves = results.waves[-1:] if level == "iris_model" else results.waves[::-1]
 wave = right.selectbox("Vague d'enquête", waves)
 
 subject = labels.variable_label(results.spec, variable).lower()
-if level == "iris_model":
-    # The estimate-table columns only: the model's inputs (direct shares of tiny IRIS) stay out of the export.
-    table = results.areas[list(COLUMNS)]
-    st.caption("Modèle de Fay-Herriot : chaque IRIS emprunte de l'information aux IRIS semblables (recensement, "
-               "couverture), d'où des intervalles plus étroits que l'estimation directe ; les IRIS sans répondant "
-               "(prédiction du modèle seule) sont marqués fragiles. Détail et classement : page « Quartiers ».")
-else:
-    e = results.estimates
-    table = e[(e["wave"] == wave) & (e["variable"] == variable) & (e["level"] == "1") & (e["domain_type"] == level)]
 geo_level = "commune" if level == "commune" else "iris"
-geometry = results.geography.shapes(maps.GEO_LEVELS[level].shapes)
-figures = maps.area_figures(table, geometry, level)
-classes = quantile_classes(figures["estimate"])
-summary = maps.text_alternative(figures, f"{subject} ({wave})", level)
+ci_level = results.settings["ci_level"]
 
-map_column, side_column = st.columns([3, 1])
-with map_column:
+
+def map_view() -> SimpleNamespace:
+    """Everything drawn from the chosen (variable, level, wave): the same for every visitor."""
+    if level == "iris_model":
+        # The estimate-table columns only: the model's inputs (direct shares of tiny IRIS) stay out of the export.
+        table = results.areas[list(COLUMNS)]
+    else:
+        e = results.estimates
+        table = e[(e["wave"] == wave) & (e["variable"] == variable) & (e["level"] == "1") & (e["domain_type"] == level)]
+    geometry = results.geography.shapes(maps.GEO_LEVELS[level].shapes)
+    figures = maps.area_figures(table, geometry, level)
+    classes = quantile_classes(figures["estimate"])
+    summary = maps.text_alternative(figures, f"{subject} ({wave})", level)
     borders = results.geography.commune_shapes if geo_level == "iris" else None  # communes over IRIS, to find one's way
     places = results.support.places if results.support is not None else None
     deck = maps.choropleth(figures, geometry, classes, labels=results.geography.communes, borders=borders, places=places)
-    st.pydeck_chart(deck, height=520, alt=summary)
+    group_labels = labels.group_labels(results.spec, results.geography, geo_level)
+    return SimpleNamespace(
+        classes=classes, summary=summary, deck=components.SerializedDeck(deck),
+        export_table=table.assign(name=table["domain"].map(group_labels)),
+        display=components.display_estimates(table.sort_values("domain"), group_labels, ci_level),
+    )
+
+
+view = loaders.shared(results, ("carte", variable, level, wave), map_view)
+if level == "iris_model":
+    st.caption("Modèle de Fay-Herriot : chaque IRIS emprunte de l'information aux IRIS semblables (recensement, "
+               "couverture), d'où des intervalles plus étroits que l'estimation directe ; les IRIS sans répondant "
+               "(prédiction du modèle seule) sont marqués fragiles. Détail et classement : page « Quartiers ».")
+map_column, side_column = st.columns([3, 1])
+with map_column:
+    st.pydeck_chart(view.deck, height=520, alt=view.summary)
     show_support(results.support)
 with side_column:
-    show_legend(classes, f"Part des {results.spec.population_of(variable)}, {wave}")
-    st.caption(summary)
-    group_labels = labels.group_labels(results.spec, results.geography, geo_level)
-    export_table = table.assign(name=table["domain"].map(group_labels))
+    show_legend(view.classes, f"Part des {results.spec.population_of(variable)}, {wave}")
+    st.caption(view.summary)
     stem = f"carte_{variable}_{level}_{wave}"
-    st.download_button("Tableau CSV", data=lambda: export.csv_bytes(export_table),
+    st.download_button("Tableau CSV", data=lambda: export.csv_bytes(view.export_table),
                        file_name=export.download_name(stem, "csv", results.is_demo), mime=export.MIME["csv"],
                        on_click="ignore")
     st.download_button("Tableau XLSX", data=lambda: export.xlsx_bytes(
-        {"Carte": export_table}, notes=[f"Observatoire du numérique : {subject}, {wave}. {summary}"],
+        {"Carte": view.export_table}, notes=[f"Observatoire du numérique : {subject}, {wave}. {view.summary}"],
         percent_columns=("estimate", "ci_low", "ci_high"), demo=results.demo_note),
         file_name=export.download_name(stem, "xlsx", results.is_demo), mime=export.MIME["xlsx"], on_click="ignore")
 # Full width, so that the table never needs a scroll area (not reachable by keyboard).
 st.subheader("Les chiffres de la carte")
-components.estimate_table(table.sort_values("domain"), group_labels,
-                          f"{subject.capitalize()}, {wave} : estimation, {ci_long(results.settings['ci_level'])}, "
-                          "nombre de répondants et fiabilité, pour chaque territoire estimé.", results.settings["ci_level"])
+components.shown_table(view.display, f"{subject.capitalize()}, {wave} : estimation, {ci_long(ci_level)}, "
+                       "nombre de répondants et fiabilité, pour chaque territoire estimé.")

@@ -93,14 +93,15 @@ def _scaled(value, scale: float) -> float | None:
 
 
 def survey_values(catalog: Catalog, survey: pd.DataFrame, spec, territory_code: str, source: str = "enquête",
-                  design=None, settings=None) -> pd.DataFrame:
+                  design=None, settings=None, estimator=None) -> pd.DataFrame:
     """Rows for every `survey` indicator, one per wave, through `observatoire.stats`.
 
     The design comes from the survey description's design.yaml (each wave raked on the census margins and
     trimmed separately, `design_from_spec`); a domain is estimated with `by`, never by dropping
     rows, so its variance stays right. Reliability rules of the engine apply, with the method
     `settings` of the run (observatoire.settings; its defaults when None). `design`: the
-    calibrated design of `survey` when the caller already has it (pipeline.run).
+    calibrated design of `survey` when the caller already has it (pipeline.run); `estimator`:
+    `stats.estimate` or a function with its signature (pipeline.run's computes each table once).
     """
     from observatoire import stats  # imported here: file-only users do not need the engine
     from observatoire.survey_spec import derive
@@ -109,6 +110,7 @@ def survey_values(catalog: Catalog, survey: pd.DataFrame, spec, territory_code: 
         design = stats.design_from_spec(derive(survey, spec), spec, settings=settings)
     # The values table's bounds are 95 % ones (values.py), whatever the level of the survey pages.
     settings = {**(settings or {}), "ci_level": VALUES_CI_LEVEL}
+    estimator = estimator or stats.estimate
     rows: list[dict] = []
     for ind in catalog.indicators:
         if ind.source.type != "survey":
@@ -116,7 +118,7 @@ def survey_values(catalog: Catalog, survey: pd.DataFrame, spec, territory_code: 
         column, _ = _domain(ind)
         by = [spec.design.wave] + ([column] if column else [])
         level = 1 if ind.source.estimator == "proportion" else None
-        table = stats.estimate(design, ind.source.variable, kind=ind.source.estimator, level=level, by=by,
-                               settings=settings)
+        table = estimator(design, ind.source.variable, kind=ind.source.estimator, level=level, by=by,
+                          settings=settings)
         rows += estimate_rows(ind, table, source, territory_code)
     return normalise(pd.DataFrame(rows, columns=list(VALUE_COLUMNS)))

@@ -101,11 +101,20 @@ def score_without_target(p: float, thresholds: dict[str, float], coeff: float) -
     return 500 * p / coeff - 2.5
 
 
+def headline_rows(values: pd.DataFrame) -> pd.DataFrame:
+    """The territory-level, undisaggregated rows with a value, of every indicator."""
+    mask = (values["geo_level"] == HEADLINE_GEO_LEVEL) & (values["breakdown"].fillna("") == "") & values["value"].notna()
+    return values.loc[mask]
+
+
 def headline_series(values: pd.DataFrame, indicator_id: str) -> pd.DataFrame:
     """The territory-level, undisaggregated rows of one indicator, sorted by year."""
-    mask = ((values["indicator"] == indicator_id) & (values["geo_level"] == HEADLINE_GEO_LEVEL)
-            & (values["breakdown"].fillna("") == "") & values["value"].notna())
-    return values.loc[mask].sort_values("year").reset_index(drop=True)
+    rows = headline_rows(values)
+    return _sorted(rows[rows["indicator"] == indicator_id])
+
+
+def _sorted(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.sort_values("year").reset_index(drop=True)
 
 
 def _num(value: float) -> str:
@@ -392,14 +401,35 @@ def _slope(row: dict) -> str:
 def assess_progress(catalog: Catalog, values: pd.DataFrame, projection_year: int | None = None) -> pd.DataFrame:
     """One row per indicator: every component of the assessment, the projection, and whether
     they agree (`agreement`, `agreement_note`)."""
+    headline = headline_rows(values)
+    groups = dict(tuple(headline.groupby("indicator", sort=False)))
     rows = []
     for ind in catalog.indicators:
-        series = headline_series(values, ind.id)
+        series = _sorted(groups.get(ind.id, headline.iloc[:0]))
         row = {"id": ind.id, "title": ind.title, "theme": ind.theme, "unit_short": ind.unit_short,
                "decimals": ind.decimals, "illustrative": ind.illustrative, "catalog_status": ind.status}
-        row.update(assess_series(ind, series))
+        row.update(_assessment(ind, series, projection_year or ind.target_year))
         row["status_label"] = status_label(row)
-        row.update(project(ind, series, projection_year or ind.target_year))
         row["agreement"], row["agreement_note"] = agreement(row)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+# Assessments already made, by (indicator, projection year, series points): an upload's run
+# recomputes only the indicators its survey changes. Bounded; entries are never mutated.
+_ASSESSED: dict[tuple, dict] = {}
+MAX_ASSESSED = 1024
+POINT_COLUMNS = ("year", "value", "ci_low", "ci_high")  # all that assess_series and project read
+
+
+def _assessment(indicator: Indicator, series: pd.DataFrame, year: int) -> dict:
+    points = tuple(
+        tuple(None if pd.isna(v) else v for v in row)
+        for row in series.reindex(columns=list(POINT_COLUMNS)).itertuples(index=False, name=None)
+    )
+    key = (indicator, year, points)
+    if key not in _ASSESSED:
+        if len(_ASSESSED) >= MAX_ASSESSED:
+            _ASSESSED.clear()
+        _ASSESSED[key] = {**assess_series(indicator, series), **project(indicator, series, year)}
+    return dict(_ASSESSED[key])

@@ -1,5 +1,6 @@
 """`engagements.html`: the commitments by theme, each with its status as a text badge and the
-components of its progress assessment spelt out in French (in a native `<details>`, no script),
+components of its progress assessment spelt out in French (in a native `<details>`, no script,
+one sentence a line),
 in the same words as the app (`observatoire.commitments.explain_progress`).
 """
 
@@ -11,7 +12,7 @@ import pandas as pd
 
 from observatoire.commitments import divergence_line, divergences, explain_progress, unit_of
 from observatoire.indicators.progress import CITATION, STATUS_LABELS_FR, STATUSES
-from observatoire.site.markup import Cell, bullet_list, esc, heading, paragraphs, table
+from observatoire.site.markup import Cell, esc, heading, paragraphs, table
 from observatoire.viz.charts import Unit
 
 
@@ -30,6 +31,12 @@ def latest(row: Mapping, unit: Unit) -> str:
     return text
 
 
+def steps(lines: list[str]) -> str:
+    """The explanation, one sentence a line, in one paragraph (lines kept by CSS `pre-line`): a
+    list would cost ten elements per commitment, 400 on the page, and its EcoIndex grade."""
+    return f'<p class="steps">{esc(chr(10).join(lines))}</p>'
+
+
 def commitment(row: Mapping) -> str:
     unit = unit_of(row)
     note = " Entrée illustrative (indicateur, référence ou cible non publiés)." if row.get("illustrative") else ""
@@ -38,7 +45,7 @@ def commitment(row: Mapping) -> str:
         f"<p>{badge(row)} {esc(latest(row, unit))}.{esc(note)}</p>\n",
         *([paragraphs(divergence_line(row))] if divergence_line(row) else []),
         "<details><summary>Comment le statut est calculé</summary>",
-        bullet_list(explain_progress(row)),
+        steps(explain_progress(row)),
         "</details>\n",
     ])
 

@@ -4,6 +4,8 @@ The only package that imports Streamlit; everything it shows comes from `observa
 What pages call (stable):
 
 - `loaders.current_results() -> Results`: the session's upload, else the demo (cached by content).
+- `loaders.shared(results, key, compute)`: a table, chart or map built from the territory's
+  results once for every session (computed each time for an upload).
 - `loaders.question_table(results, variable, breakdown)`, `loaders.comparison(...)`: on-demand
   estimates and differences (kept by the results' fingerprint: in the shared cache for the demo
   data, in the session for an upload).
@@ -12,7 +14,7 @@ What pages call (stable):
 - `components.figure_card(row, label, help)`, `components.estimate_table(rows, group_labels,
   caption)`, `components.findings_table(report)`, `components.source_banner(results)` (app.py),
   `components.plain(text)` (user text shown literally in any Markdown element).
-- `server.keep_uploads_in_memory()`, `server.unexpected_errors(page)` (app.py).
+- `safeguards.keep_uploads_in_memory()`, `safeguards.unexpected_errors(page)` (app.py).
 - `tables.display_table(rows, group_labels)` (the same table as data), `tables.group_names`,
   `tables.FLAG_TEXT`; `commitments.status_badge(row)`, `commitments.commitment_line(row, key)`.
 """

@@ -5,7 +5,9 @@
 - `figure_card(row, label, help=None)`: one estimate-table row as a headline share with its
   95 % CI, n and reliability.
 - `estimate_table(table, group_labels, caption)`: an estimate table as an accessible HTML table;
-  withheld rows read « donnée non diffusée », fragile ones « ⚠ à interpréter avec prudence ».
+  withheld rows read « donnée non diffusée », fragile ones « ⚠ à interpréter avec prudence »
+  (`display_estimates` builds it, `shown_table` shows it: to build it once for every visitor).
+- `SerializedDeck(deck)`: a pydeck map serialized once, for `st.pydeck_chart`.
 - `findings_table(report)`: a validation report as a French table (ligne, colonne, valeur, …),
   with its CSV download.
 - `plain(text)`: text from a user (file name, cell value) made literal for any Markdown element.
@@ -17,6 +19,7 @@ import re
 from collections.abc import Mapping
 
 import pandas as pd
+import pydeck as pdk
 import streamlit as st
 
 from observatoire.export import MIME, csv_bytes
@@ -56,8 +59,31 @@ def figure_card(row: Mapping, label: str, help: str | None = None, level: float 
 
 def estimate_table(table: pd.DataFrame, group_labels: Mapping[str, str], caption: str, level: float = 0.95) -> None:
     """Shares by group, with CI (at `level`), n and reliability (a real table: read by screen readers)."""
+    shown_table(display_estimates(table, group_labels, level), caption)
+
+
+def display_estimates(table: pd.DataFrame, group_labels: Mapping[str, str], level: float = 0.95) -> pd.DataFrame:
+    """The table `estimate_table` shows (build it once, show it with `shown_table`)."""
+    return display_table(table, group_labels, level).set_index(GROUP)
+
+
+def shown_table(display: pd.DataFrame, caption: str) -> None:
     st.caption(caption)
-    st.table(display_table(table, group_labels, level).set_index(GROUP))
+    st.table(display)
+
+
+class SerializedDeck:
+    """A pydeck map serialized once: `st.pydeck_chart` calls `to_json()` on every run, which costs
+    more than the rest of a map page when the map is shared by every visitor (`loaders.shared`)."""
+
+    layers = ()  # nothing left for Streamlit to convert
+
+    def __init__(self, deck: pdk.Deck) -> None:
+        self._json = deck.to_json()
+        self._tooltip = getattr(deck, "_tooltip", None)
+
+    def to_json(self) -> str:
+        return self._json
 
 
 def findings_table(report: ValidationReport, limit: int = 200) -> None:

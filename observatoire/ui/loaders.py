@@ -3,11 +3,13 @@
 Pages call `current_results()`: the session's own upload when the Données page has stored one
 (`UPLOAD_KEY` in st.session_state, this session only), else the territory's own inputs (the
 directory named by `OBSERVATOIRE_TERRITORY`, default the bundled example). Tests inject a
-`Results` by setting `st.session_state[UPLOAD_KEY]` before running a page. What is computed
-from a `Results`' design (other questions, comparisons, rankings) is kept under its
-`fingerprint`: in `st.cache_data` (shared by all sessions) for the territory's results only; for
-an upload, in this session's state, so that nothing computed from a user's file outlives their
-session or reaches another one.
+`Results` by setting `st.session_state[UPLOAD_KEY]` before running a page.
+
+The territory's results are one object shared by every session (`territory_results`, read from
+the results cache at start), and what pages build from them alone (tables, maps, rankings,
+other questions, comparisons) is built once for every visitor (`shared`). What is built from an
+upload is kept in this session's state only, so that nothing computed from a user's file
+outlives their session or reaches another one.
 
 An upload's bytes are read once from the file uploader, checked, then dropped: the widget is
 cleared (its key changes) and Streamlit's in-memory copy is released, so a session keeps only
@@ -21,17 +23,20 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import BytesIO
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
 
+from observatoire import filecache, results_cache
 from observatoire.areas.ranking import rank_areas
 from observatoire.errors import UserError
 from observatoire.indicators.workbook import write_template
 from observatoire.pipeline import Inputs, Results, compare_groups, question_estimates, run
-from observatoire.territory import Territory, load_territory
-from observatoire.ui.server import return_freed_memory
+from observatoire.territory import CONFIG_NAME, Territory, default_dir, load_territory
+from observatoire.ui.safeguards import return_freed_memory
 
+T = TypeVar("T")
 UPLOAD_KEY = "observatoire_upload"  # the valid upload every page shows
 CHECKED_KEY = "observatoire_checked"  # the last file checked on the Données page, valid or not
 UPLOADER_KEY = "observatoire_uploader"  # number in the file uploader's key: a new number empties it
@@ -134,80 +139,75 @@ def upload_name() -> str | None:
     return upload.name if upload is not None else None
 
 
-def _from_upload(results: Results) -> bool:
-    """Whether `results` were computed from this session's upload (kept in its state only)."""
-    return any(getattr(st.session_state.get(key), "results", None) is results for key in (UPLOAD_KEY, CHECKED_KEY))
-
-
 def territory() -> Territory:
-    """The served territory (its observatoire.yaml, checked)."""
-    return load_territory()
+    """The served territory, read once per change of its observatoire.yaml."""
+    root = default_dir().resolve()
+    return filecache.parsed(("territory", str(root)), lambda: load_territory(root), files=[root / CONFIG_NAME])
 
 
 def territory_results() -> Results:
+    """The territory's own results, one object shared by every session (read-only for pages)."""
     inputs = Inputs.of(territory())
-    return _cached_run(inputs, inputs.fingerprint())
+    return _territory_run(inputs, inputs.fingerprint())
 
 
-@st.cache_data(show_spinner="Calcul des résultats…", max_entries=2)
-def _cached_run(_inputs: Inputs, fingerprint: str) -> Results:
-    """Keyed by `fingerprint` (content hash of every input); `_inputs` is not hashed."""
-    return run(_inputs)
+@st.cache_resource(show_spinner="Calcul des résultats de l'observatoire…", max_entries=2)
+def _territory_run(_inputs: Inputs, fingerprint: str) -> Results:
+    """Keyed by `fingerprint` (content hash of every input; `_inputs` is not hashed). A resource,
+    not data: every rerun of every session gets the same object, without copying it."""
+    results = results_cache.load_or_run(_inputs)
+    _SERVED.clear()  # a server serves one territory: only its latest results are shared
+    _SERVED[fingerprint] = results
+    return results
+
+
+# The territory's results object being served, by fingerprint: what `shared` may keep.
+_SERVED: dict[str, Results] = {}
+
+
+def shared(results: Results, key: tuple, compute: Callable[[], T]) -> T:
+    """`compute()` (a table, chart or map built from `results`), computed once per process and
+    given to every session when `results` are the territory's own: every visitor sees the same,
+    so 25 visitors cost one computation. For a session's upload it is kept in that session's
+    state only (its data never enters a cache shared with other sessions). `key` names the
+    computation and its choices (e.g. `("carte", variable, level, wave)`); the result may be
+    shared, so callers never modify it."""
+    if _SERVED.get(results.fingerprint) is not results:
+        return _session_memo((results.fingerprint, *key), compute)
+    return _shared(results.fingerprint, key, _compute=compute)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def _shared(fingerprint: str, key: tuple, _compute: Callable[[], T]) -> T:
+    return _compute()
+
+
+def warm() -> None:
+    """Compute the territory's results before the server listens (`observatoire serve`)."""
+    territory_results()
 
 
 def question_table(results: Results, variable: str, breakdown: str) -> pd.DataFrame:
     """Estimates of one question by wave and `breakdown`: derived indicators are read from the
-    results, other questions computed once per results fingerprint."""
+    results, other questions computed once per results (`shared`)."""
     if variable in results.spec.derived:
         return question_estimates(results, variable, breakdown)
-    if _from_upload(results):
-        return _session_memo(("question", results.fingerprint, variable, breakdown),
-                             lambda: question_estimates(results, variable, breakdown))
-    return _question_table(results, results.fingerprint, variable, breakdown)
-
-
-@st.cache_data(show_spinner="Calcul des estimations…", max_entries=64)
-def _question_table(_results: Results, fingerprint: str, variable: str, breakdown: str) -> pd.DataFrame:
-    return question_estimates(_results, variable, breakdown)
+    return shared(results, ("question", variable, breakdown), lambda: question_estimates(results, variable, breakdown))
 
 
 def comparison(results: Results, variable: str, level: str, breakdown: str, first: str, second: str, wave: int | None) -> pd.DataFrame:
     args = (variable, level, breakdown, first, second, wave)
-    if _from_upload(results):
-        return _session_memo(("comparison", results.fingerprint, *args), lambda: compare_groups(results, *args))
-    return _comparison(results, results.fingerprint, *args)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _comparison(_results: Results, fingerprint: str, *args) -> pd.DataFrame:
-    return compare_groups(_results, *args)
+    return shared(results, ("comparison", *args), lambda: compare_groups(results, *args))
 
 
 def ranking(results: Results, by: str, k: int, commune: str | None) -> pd.DataFrame:
     """The ranked areas (`areas.ranking.rank_areas`, 4,000 simulated draws: about a second),
-    computed once per results fingerprint, settings and choice, not on every rerun."""
-    if _from_upload(results):
-        return _session_memo(("ranking", results.fingerprint, by, k, commune),
-                             lambda: rank_areas(results.areas, by, k=k, commune=commune, settings=results.settings))
-    return _ranking(results, results.fingerprint, dict(results.settings), by, k, commune)
-
-
-@st.cache_data(show_spinner="Classement des quartiers…", max_entries=32)
-def _ranking(_results: Results, fingerprint: str, settings: dict, by: str, k: int, commune: str | None) -> pd.DataFrame:
-    return rank_areas(_results.areas, by, k=k, commune=commune, settings=settings)
+    computed once per results, settings and choice, not on every rerun."""
+    return shared(results, ("ranking", by, k, commune),
+                  lambda: rank_areas(results.areas, by, k=k, commune=commune, settings=results.settings))
 
 
 def indicator_template(results: Results) -> bytes:
     """The services' Excel input workbook with the values known so far, built in memory."""
-    if _from_upload(results):
-        return _session_memo(("template", results.fingerprint), lambda: _template_bytes(results))
-    return _indicator_template(results, results.fingerprint)
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _indicator_template(_results: Results, fingerprint: str) -> bytes:
-    return _template_bytes(_results)
-
-
-def _template_bytes(results: Results) -> bytes:
-    return write_template(BytesIO(), results.catalog, results.indicator_values, results.territory.code).getvalue()
+    return shared(results, ("template",), lambda: write_template(
+        BytesIO(), results.catalog, results.indicator_values, results.territory.code).getvalue())

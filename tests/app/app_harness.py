@@ -30,7 +30,8 @@ def app_pages() -> list[PageEntry]:
     """The st.Page(...) calls of app.py, read without running it."""
     entries = []
     for node in ast.walk(ast.parse(APP.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page":
+        if (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page"
+                and isinstance(node.args[0], ast.Constant)):  # pages/ files, not the hidden root
             keywords = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
             entries.append(PageEntry(ast.literal_eval(node.args[0]), keywords["title"], keywords["url_path"]))
     return entries

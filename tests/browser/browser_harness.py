@@ -1,6 +1,6 @@
 """Serving the app and visiting its pages in headless Chromium (browser tests and benchmarks).
 
-`serve()` runs `streamlit run app.py` on a free loopback port; `open_page()` loads one page in a
+`serve()` runs the app as `make run` does (`observatoire serve`) on a free loopback port; `open_page()` loads one page in a
 fresh browser context (a first visit, cold cache) and records every request, console error,
 HTTP error, transferred byte and websocket frame.
 """
@@ -56,18 +56,22 @@ class AppPage:
     path: str
     title: str
     url_path: str
-    default: bool
 
 
 def app_pages(app: Path = ROOT / "app.py") -> list[AppPage]:
     """The `st.Page(...)` entries of app.py, read from its syntax tree (never hard-coded)."""
     pages = []
     for node in ast.walk(ast.parse(app.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page":
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "Page" and _is_file_page(node):
             kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
             path = ast.literal_eval(node.args[0])
-            pages.append(AppPage(path, kwargs["title"], kwargs.get("url_path", Path(path).stem), kwargs.get("default", False)))
+            pages.append(AppPage(path, kwargs["title"], kwargs.get("url_path", Path(path).stem)))
     return pages
+
+
+def _is_file_page(node: ast.Call) -> bool:
+    """A page of pages/ (not the hidden root, which only leads to /accueil)."""
+    return isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
 
 
 PAGES = app_pages()
@@ -149,52 +153,54 @@ def _count_frame(visit: Visit, payload) -> None:
     visit.ws_received += len(payload)
 
 
-def warm_up(browser, server: str) -> None:
-    """One throw-away visit of the root. The first session of a fresh server that opens a page URL
-    (not the root) gets a « Page not found » dialog although the page renders: a Streamlit bug
-    with st.navigation (streamlit/streamlit#9992, reproduced on 1.67 with a two-page app), since
-    the server learns the page list during its first run. Reported, not hidden: this visit
-    absorbs it, and the dialog on any later first visit still fails the tests."""
-    open_page(browser, f"{server}/").page.context.close()
-
-
 def page_url(server: str, app_page: AppPage) -> str:
-    """The default page is served at the root (Streamlit ignores its url_path)."""
-    return f"{server}/" if app_page.default else f"{server}/{app_page.url_path}"
+    return f"{server}/{app_page.url_path}"
+
+
+def not_found_dialogs(page) -> list[str]:
+    """Texts of Streamlit's « Page not found » dialogs on the page (none expected, ever: see
+    observatoire/ui/server.py for the first visit of a fresh server, app.py for /accueil)."""
+    return [text for text in page.get_by_role("dialog").all_inner_texts() if "not found" in text.lower()]
 
 
 def page_named(url_path: str) -> AppPage:
     return next(p for p in PAGES if p.url_path == url_path)
 
 
-@contextlib.contextmanager
-def serve(log_path: Path):
-    """`streamlit run app.py` on a free loopback port until the block ends; yields its base URL."""
-    with serve_process(log_path) as (url, _process):
-        yield url
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int
+    start_seconds: float  # from launch to the first healthy answer
 
 
 @contextlib.contextmanager
-def serve_process(log_path: Path, env: dict[str, str] | None = None):
-    """`serve`, yielding the base URL and the server process (`env`: extra environment, e.g. its
-    TMPDIR, for tests that watch what the server writes)."""
+def served(log_path: Path, env: dict | None = None):
+    """`observatoire serve` (what `make run` starts) on a free loopback port until the block ends."""
     port = _free_port()
     with log_path.open("w") as log:
+        start = time.monotonic()
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            [sys.executable, "-m", "observatoire", "serve", "--port", str(port), "--address", "127.0.0.1"],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
         )
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_healthy(url, process)
-            yield url, process
+            yield Server(url, process.pid, time.monotonic() - start)
         finally:
             process.terminate()
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@contextlib.contextmanager
+def serve(log_path: Path):
+    """The served app's base URL (see `served`)."""
+    with served(log_path) as server:
+        yield server.url
 
 
 @functools.cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_harness import AppPage, Visit, chromium, open_page, page_url, require_tools, serve, warm_up
+from browser_harness import AppPage, Visit, chromium, open_page, page_url, require_tools, serve
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +22,6 @@ def server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def browser(server):
     with chromium() as instance:
-        warm_up(instance, server)
         yield instance
 
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from browser_harness import AXE_JS, PAGES, SCREENS
+from browser_harness import AXE_JS, PAGES, SCREENS, not_found_dialogs
 from example_territory import EXAMPLE
 
 pytestmark = pytest.mark.browser
@@ -56,6 +56,7 @@ def test_page_loads_with_content_and_no_console_error(visits, entry):
     # The home page is titled with the territory's name, the others with their menu title.
     assert (EXAMPLE.name if entry.url_path == "accueil" else entry.title) in main.locator("h1").first.inner_text()
     assert not visit.page.locator('[data-testid="stException"]').count()
+    assert not not_found_dialogs(visit.page)
     screenshot(visit.page, SCREENS / f"{entry.url_path}.png")
     errors = [line for line in visit.console_errors if not STREAMLIT_CONSOLE.match(line)]
     assert not errors, "\n".join(errors)

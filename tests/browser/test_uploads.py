@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_harness import SCREENS, chromium, open_page, require_tools, serve_process, wait_until_idle, warm_up
+from browser_harness import SCREENS, chromium, open_page, require_tools, served, wait_until_idle
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,10 +26,9 @@ SIZE = 2 * 2**20
 def watched(tmp_path_factory):
     require_tools()
     spool = tmp_path_factory.mktemp("server_tmp")
-    with serve_process(tmp_path_factory.mktemp("log") / "server.log", env={"TMPDIR": str(spool)}) as (url, process):
+    with served(tmp_path_factory.mktemp("log") / "server.log", env={"TMPDIR": str(spool)}) as server:
         with chromium() as browser:
-            warm_up(browser, url)
-            yield url, process.pid, spool, browser
+            yield server.url, server.pid, spool, browser
 
 
 def survey_of_2_mb() -> bytes:

@@ -19,7 +19,7 @@ from streamlit.proto.Exception_pb2 import Exception as ExceptionProto
 from streamlit.testing.v1 import AppTest
 
 from example_territory import DEMO_SURVEY, ROOT, example_inputs
-from observatoire.ui import components, loaders, server
+from observatoire.ui import components, loaders, safeguards
 
 APP, DATA_PAGE, SURVEY_PAGE = ROOT / "app.py", ROOT / "pages" / "data.py", ROOT / "pages" / "survey.py"
 TIMEOUT = 120
@@ -90,7 +90,7 @@ def test_unexpected_error_shows_a_french_message_and_no_detail(monkeypatch, capl
     monkeypatch.setattr(components, "source_banner", broken)
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT).run()
     assert not at.exception
-    assert at.error[0].value == server.UNEXPECTED_FR
+    assert at.error[0].value == safeguards.UNEXPECTED_FR
     assert not [t for t in _texts(at) if "secret" in t]
     assert "détail interne" in caplog.text  # the trace stays in the server log
 
@@ -119,9 +119,7 @@ def test_tables_from_an_upload_stay_in_the_session(monkeypatch):
     def shared_cache(*args, **kwargs):
         raise AssertionError("a table computed from an upload went to st.cache_data")
 
-    monkeypatch.setattr(loaders, "_question_table", shared_cache)
-    monkeypatch.setattr(loaders, "_comparison", shared_cache)
-    monkeypatch.setattr(loaders, "_indicator_template", shared_cache)
+    monkeypatch.setattr(loaders, "_shared", shared_cache)
     results = dataclasses.replace(run(example_inputs()), source="upload.csv", fingerprint="upload")
     at = AppTest.from_file(str(SURVEY_PAGE), default_timeout=TIMEOUT)
     at.session_state[loaders.UPLOAD_KEY] = loaders.Upload("upload.csv", "upload", results)
@@ -131,11 +129,11 @@ def test_tables_from_an_upload_stay_in_the_session(monkeypatch):
     next(s for s in at.selectbox if s.label == "Répartition").set_value("sex").run()
     assert not at.exception
     memo = at.session_state[loaders.MEMO_KEY]
-    assert {key[0] for key in memo} == {"question", "comparison"} and all(key[1] == "upload" for key in memo)
+    assert {key[1] for key in memo} == {"question", "comparison"} and all(key[0] == "upload" for key in memo)
     data = AppTest.from_file(str(DATA_PAGE), default_timeout=TIMEOUT)
     data.session_state[loaders.UPLOAD_KEY] = loaders.Upload("upload.csv", "upload", results)
     data.run()
-    assert not data.exception and ("template", "upload") in data.session_state[loaders.MEMO_KEY]
+    assert not data.exception and ("upload", "template") in data.session_state[loaders.MEMO_KEY]
 
 
 def _multipart(size: int) -> tuple[bytes, str]:
@@ -178,7 +176,7 @@ def test_uploads_are_parsed_without_a_temporary_file(monkeypatch):
 
     monkeypatch.setattr(MultiPartParser, "spool_max_size", 2**20)  # Starlette's default
     assert _parse_records_temporary_files(2 * 2**20, monkeypatch), "the spy must see Starlette's spooling"
-    server.keep_uploads_in_memory()
+    safeguards.keep_uploads_in_memory()
     limit = st.get_option("server.maxUploadSize") * 2**20
     assert MultiPartParser.spool_max_size >= limit + server.MULTIPART_FRAMING
     assert _parse_records_temporary_files(limit, monkeypatch) == []

@@ -227,3 +227,24 @@ def test_any_series_gives_a_status_never_an_exception(points, direction, target,
     assert projected["projection_2026"] is not None or projected["projection_reason"]
     probability = projected["projection_probability"]
     assert probability is None or 0.0 <= probability <= 1.0
+
+
+def test_remembered_assessments_follow_the_series():
+    """Assessments are remembered by (indicator, series): an upload recomputes only what changed,
+    and a changed value, interval or year is never answered from memory."""
+    ind = make_indicator()
+    values = pd.DataFrame({
+        "indicator": ["TST01"] * 2, "year": [2020, 2024], "geo_level": "territory", "geo_code": "243300316",
+        "breakdown": "", "value": [100.0, 140.0], "ci_low": None, "ci_high": None, "n_unweighted": None,
+        "source": "t", "status": "final"})
+    first = assess_progress(make_catalog(ind), values)
+    pd.testing.assert_frame_equal(assess_progress(make_catalog(ind), values), first)
+    for column, value in (("value", 105.0), ("year", 2025), ("ci_low", 95.0)):
+        changed = values.copy()
+        changed.loc[1, column] = value
+        if column == "ci_low":
+            changed.loc[1, "ci_high"] = 160.0
+        again = assess_progress(make_catalog(ind), changed).iloc[0]
+        fresh = {**assess_series(ind, changed.sort_values("year").reset_index(drop=True))}
+        assert again["status"] == fresh["status"] and again["reason"] == fresh["reason"], column
+        assert again["caveat"] == fresh["caveat"]

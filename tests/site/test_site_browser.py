@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from browser_harness import SCREENS, chromium, require_tools
-from observatoire.site.budget import MAX_REQUESTS
+from observatoire.site.budget import MAX_REQUESTS, page_weight
 
 pytestmark = pytest.mark.browser
 
@@ -44,6 +44,13 @@ def test_each_page_is_one_request_with_no_error(visited, demo_site_dir):
         assert fetched == [(demo_site_dir / name).as_uri()], (name, requests)
         assert len(fetched) <= MAX_REQUESTS and not errors, (name, errors)
         assert page.locator("h1").count() == 1
+
+
+def test_the_budget_counts_the_elements_the_browser_builds(visited, demo_site_dir):
+    """EcoIndex's DOM size is what the browser counts; the budget reads it from the markup."""
+    for name, (page, _, _) in visited.items():
+        counted = page.evaluate("() => document.getElementsByTagName('*').length")
+        assert page_weight(name, (demo_site_dir / name).read_text(encoding="utf-8")).dom == counted, name
 
 
 def test_no_serious_accessibility_violation(visited):

@@ -11,7 +11,8 @@ from html.parser import HTMLParser
 import pytest
 
 from observatoire.settings import resolve
-from observatoire.site.budget import MAX_BYTES, MAX_REQUESTS, fetched_urls, page_weight
+from observatoire.site.budget import MAX_BYTES, MAX_REQUESTS, ecoindex, fetched_urls, page_weight
+from observatoire.site.budget import grade as budget_grade
 from observatoire.site.builder import render_site
 from observatoire.site.data import SiteConfig
 from observatoire.site.survey import NO_INTERVAL, page_name
@@ -124,6 +125,26 @@ def test_each_page_is_within_the_sobriety_budget(demo_pages):
         weight = page_weight(name, markup)
         assert weight.bytes <= MAX_BYTES, (name, weight.bytes)
         assert weight.requests == 1 <= MAX_REQUESTS, name
+        assert weight.grade == "A", (name, weight.dom, round(weight.ecoindex, 1))
+
+
+@pytest.mark.parametrize(
+    ("dom", "requests", "size_kb", "score", "grade"),
+    [
+        # q_dom = 10 + 19/71 = 10.268 ; q_req = 0.5 ; q_size = 1 + 48.63/143.33 = 1.339
+        # 100 - 5 × (30.803 + 1 + 1.339) / 6 = 72.38 : the engagements page before (622 elements)
+        (622, 1, 50, 72.38, "B"),
+        # q_dom = 6 + 44/59 = 6.746 ; q_size = 1 + 20.63/143.33 = 1.144 ; 100 - 5 × 22.382 / 6 = 81.35
+        (402, 1, 22, 81.35, "A"),
+        # q_dom = 9 + 63/66 = 9.955 ; q_req = 11 + 1/9 = 11.111 ; q_size = 16 + 398.41/754.14 = 16.528
+        # 100 - 5 × (29.864 + 22.222 + 16.528) / 6 = 42.82 : a heavy page (87 requests, 3.8 MB)
+        (600, 87, 3800, 42.82, "D"),
+        (594601, 3920, 223212.26, 0.0, "G"),  # beyond every last bound: q = 20 for each
+    ],
+)
+def test_ecoindex_follows_the_published_formula(dom, requests, size_kb, score, grade):
+    assert ecoindex(dom, requests, size_kb) == pytest.approx(score, abs=0.01)
+    assert budget_grade(ecoindex(dom, requests, size_kb)) == grade
 
 
 def test_budget_counts_fetched_resources_but_not_links():
@@ -213,10 +234,11 @@ def test_commitments_show_status_in_words_and_components(hand_site, hand_data):
         assert f'id="{row["id"]}"' in page
         assert f"Statut : {row['status_label']}" in page
     assert page.count("<details>") == len(hand_data.progress)
-    assert page.count("</summary><ul><li>") == len(hand_data.progress)  # explain_progress, one item per sentence
-    assert "<li>Rythme observé rapporté au rythme nécessaire : 0,30" in page
+    # explain_progress, one sentence a line (CSS pre-line) in one paragraph
+    assert page.count('</summary><p class="steps">') == len(hand_data.progress)
+    assert "\nRythme observé rapporté au rythme nécessaire : 0,30" in page
     assert "la valeur en 2026 serait de 52,0\u00a0%" in page and "[45,0\u00a0;\u00a059,0]" in page
-    assert "<li>Pas de projection.</li>" in page  # SOB02: no projection and no stated reason
+    assert "\nPas de projection.</p>" in page  # SOB02: no projection and no stated reason
     assert "aucune valeur pour cet indicateur" in page and not re.search(r"\bnan\b", page, re.IGNORECASE)
 
 
