@@ -135,6 +135,11 @@ def headline_line(row: Mapping) -> str:
     return f"{text} · {target}"
 
 
+TREND_CAPTION = ("Ligne bleue : valeurs observées ; traits verticaux : intervalle de confiance à 95 %, aux seules "
+                 "années mesurées par l'enquête ; tirets violets : projection de la tendance avec son intervalle de "
+                 "prédiction ; ligne vermillon : cible.")
+
+
 def trend_for(row: Mapping, series: pd.DataFrame, size: str = "normal", *, demo: str = ""):
     """The indicator's trend chart: observed series with CI, its target and its projection
     (`demo`: labelled as demonstration data, on the page and in its PNG/SVG/PDF exports)."""

@@ -35,6 +35,7 @@ if rows.empty:
     st.stop()
 
 group_labels = labels.group_labels(spec, results.geography, breakdown)
+rows = labels.display_order(rows, breakdown, group_labels)  # communes by value, groups in the codebook's order
 named = rows.assign(groupe=group_names(rows, group_labels))
 st.altair_chart(bar_chart(named, label="groupe", title=subject), width="stretch")
 where = "" if wave is None else f", vague {wave}"
@@ -53,8 +54,11 @@ if len(names) < 2:
     st.info("Il faut au moins deux groupes diffusés pour comparer.")
     st.stop()
 a, b = st.columns(2)
-first = a.selectbox("Premier groupe", list(names), format_func=names.get)
-second = b.selectbox("Second groupe", list(names), index=1, format_func=names.get)
+options = list(names)[::-1] if breakdown == "wave" else list(names)  # waves: the latest first
+first = a.selectbox("Premier groupe", options, format_func=names.get)
+second = b.selectbox("Second groupe", options, index=1, format_func=names.get)
+if breakdown == "wave":  # a change is said as the later wave minus the earlier one
+    first, second = sorted((first, second), key=int, reverse=True)
 if first == second:
     st.info("Choisissez deux groupes différents.")
 else:

@@ -189,11 +189,13 @@ def test_every_figure_has_ci_and_n_and_withheld_shows_no_number(hand_docs):
     assert seen["ok"] > 50 and seen["withheld"] >= 5  # Ambès (n = 8) on each indicator page
 
 
-def test_withheld_commune_is_not_drawn_and_fragile_is_labelled(hand_site, hand_data):
+def test_withheld_commune_is_a_labelled_gap_and_fragile_is_labelled(hand_site, hand_data):
     markup = hand_site.pages[page_name("in_difficulty")]
     svg = markup[markup.index("<svg"):markup.index("</svg>")]
-    assert "Ambès" not in svg.split("</desc>")[1] and "Ambarès-et-Lagrave" in svg
-    assert "1 commune(s) non dessinée(s)" in svg
+    drawn = svg.split("</desc>")[1]
+    # Ambès (n = 8) keeps its row, with the gap label and no bar; its share appears nowhere.
+    assert ">Ambès</text>" in drawn and drawn.count(">non diffusé</text>") == 1 and "Ambarès-et-Lagrave" in svg
+    assert "1 commune(s) sans barre, marquée(s) « non diffusé »" in svg
     assert "<td>fragile</td>" in markup
 
 
