@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "estimate",
     "site",
     "quartiers",
+    "brief",
 )
 
 

@@ -121,6 +121,19 @@ def _projection(row: Mapping, unit: Unit) -> list[str]:
     return [text + ".", f"Projection : {reason}."] if reason else [text + "."]
 
 
+# Fields that say when the status and the projection disagree, or that the status is within the
+# margin of error (« dans la marge d'erreur »): added to the progress table by the status and
+# projection work (issue 11). Read when present; this is the one place that reads them.
+DIVERGENCE_FIELDS = ("divergence_note", "margin_note")
+
+
+def status_notes(row: Mapping) -> list[str]:
+    """What qualifies a commitment's status, in words: status and projection disagreeing, the
+    margin of error, the CI caveat (each sentence once)."""
+    notes = [_note(row, key) for key in (*DIVERGENCE_FIELDS, "caveat")]
+    return list(dict.fromkeys(note for note in notes if note))
+
+
 def headline_line(row: Mapping) -> str:
     """`19,2 % [18,0 ; 20,4] en 2024 · cible 15,0 % en 2026` (or what is missing, in words)."""
     unit = unit_of(row)

@@ -75,6 +75,12 @@ class WaveChange:
             return ""
         return f"IC à 95 % de l'évolution (en points) : {fmt_signed_interval(self.ci_low, self.ci_high)}"
 
+    def change_text(self) -> str:
+        """« −0,7 point [−2,1 ; +0,8] » (the change and its interval), or a dash."""
+        if self.difference is None:
+            return "–"
+        return f"{fmt_points(self.difference)} {fmt_signed_interval(self.ci_low, self.ci_high)}"
+
     def verdict(self) -> str:
         """One phrase on the change: significant rise or fall, or within the margin of error."""
         if self.difference is None:

@@ -1,0 +1,125 @@
+"""What a council session is shown, in its order: headline survey figures with their change
+since the previous wave → the commitments by theme → the neighbourhoods to target; and, for a
+mayor's meeting, one commune against the whole territory.
+
+Streamlit-free and layout-free: the presentation page and the PDF brief read the same figures
+and the same sentences from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pandas as pd
+
+from observatoire import labels
+from observatoire.formatting import WITHHELD, fmt_interval, fmt_percent, fmt_points, fmt_signed_interval
+from observatoire.pipeline import HEADLINE, Results
+from observatoire.stats import compare
+from observatoire.targeting import rank_areas
+from observatoire.trends import WaveChange, wave_change, wave_rows
+
+TOP_AREAS = 10
+AREA_CRITERION = "count"  # where most people in difficulty live: the criterion for siting a help desk
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One survey indicator: its label, what it measures and its latest value with the change."""
+
+    variable: str
+    label: str
+    description: str
+    change: WaveChange
+
+
+def figures(results: Results, variables: tuple[str, ...] | None = None) -> list[Figure]:
+    """The headline indicators (or `variables`) that have estimates, in that order."""
+    spec = results.spec
+    chosen = [v for v in (variables or HEADLINE) if v in spec.derived]
+    found = [(v, wave_change(results, v)) for v in chosen]
+    return [Figure(v, labels.variable_label(spec, v), spec.derived[v].description_fr, change)
+            for v, change in found if change is not None]
+
+
+def headline_variable(results: Results) -> str | None:
+    """The indicator the map shows: the first headline indicator with estimates."""
+    return next((v for v in HEADLINE if v in results.spec.derived and not wave_rows(results, v).empty), None)
+
+
+def commitments_by_theme(results: Results) -> list[tuple[str, pd.DataFrame]]:
+    """(French theme title, its commitments' progress rows) in the catalogue's theme order."""
+    progress = results.progress
+    if progress.empty:
+        return []
+    themes = results.catalog.themes
+    return [(themes.get(key, key), progress[progress["theme"] == key]) for key in themes if (progress["theme"] == key).any()]
+
+
+def top_areas(results: Results, commune: str | None = None, top: int = TOP_AREAS) -> pd.DataFrame:
+    """The neighbourhoods (IRIS) to target first, by number of people in difficulty (empty
+    without a small-area table, or for a commune without IRIS). The one place that calls the
+    ranking of the targeting module."""
+    areas = results.areas
+    if areas.empty or (commune is not None and not (areas["commune"] == commune).any()):
+        return pd.DataFrame()
+    return rank_areas(areas, AREA_CRITERION, top=top, commune=commune)
+
+
+@dataclass(frozen=True)
+class Versus:
+    """One commune's share against the whole territory's, latest wave, with commune − territory."""
+
+    label: str
+    commune: Mapping  # estimate-table row of the commune
+    territory: Mapping  # estimate-table row of the whole territory
+    difference: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+    @property
+    def withheld(self) -> bool:
+        return self.commune["flag"] == "withheld"
+
+    def commune_text(self) -> str:
+        if self.withheld:
+            return WITHHELD
+        text = f"{fmt_percent(self.commune['estimate'])} {fmt_interval(self.commune['ci_low'], self.commune['ci_high'])}"
+        return f"{text} ⚠" if self.commune["flag"] == "fragile" else text
+
+    def territory_text(self) -> str:
+        return f"{fmt_percent(self.territory['estimate'])} {fmt_interval(self.territory['ci_low'], self.territory['ci_high'])}"
+
+    def difference_text(self) -> str:
+        if self.difference is None:
+            return "–"
+        return f"{fmt_points(self.difference)} {fmt_signed_interval(self.ci_low, self.ci_high)}"
+
+    def verdict(self) -> str:
+        if self.difference is None:
+            return WITHHELD if self.withheld else ""
+        if self.ci_low <= 0 <= self.ci_high:
+            return "pas d'écart significatif"
+        return "significativement au-dessus" if self.difference > 0 else "significativement en dessous"
+
+
+def versus_territory(results: Results, commune: str, variables: tuple[str, ...] | None = None) -> list[Versus]:
+    """Each indicator of `variables` (default: every derived indicator) in `commune` against the
+    whole territory, latest wave: the difference commune − territory and its 95 % interval, the
+    covariance of a part with the whole included (`stats.compare` with `by_second`)."""
+    spec = results.spec
+    out = []
+    for variable in variables or tuple(spec.derived):
+        local, whole = wave_rows(results, variable, "commune", commune), wave_rows(results, variable)
+        if local.empty or whole.empty:
+            continue
+        mine, all_ = local.iloc[-1].to_dict(), whole[whole["wave"] == local.iloc[-1]["wave"]].iloc[0].to_dict()
+        item = Versus(labels.variable_label(spec, variable), mine, all_)
+        if mine["flag"] != "withheld" and results.design is not None:
+            wave, column = int(mine["wave"]), spec.design.wave
+            diff = compare(results.design, variable, f"{wave} | {commune}", wave, kind="proportion", level=1,
+                           by=[column, "commune"], by_second=column, settings=results.settings).iloc[0]
+            item = Versus(item.label, mine, all_, float(diff["difference"]), float(diff["ci_low"]), float(diff["ci_high"]))
+        out.append(item)
+    return out
