@@ -13,15 +13,19 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from observatoire import labels
+from observatoire import commitments, labels
 from observatoire.formatting import WITHHELD, fmt_interval, fmt_percent, fmt_points, fmt_signed_interval
 from observatoire.pipeline import HEADLINE, Results
 from observatoire.stats import compare
 from observatoire.targeting import rank_areas
 from observatoire.trends import WaveChange, wave_change, wave_rows
+from observatoire.viz.choropleth import choropleth_chart
+from observatoire.viz.legend import quantile_classes
+from observatoire.viz.maps import area_figures, text_alternative
 
 TOP_AREAS = 10
 AREA_CRITERION = "count"  # where most people in difficulty live: the criterion for siting a help desk
+PER_SCREEN = 6  # commitments per presentation screen: large type, no scrolling at 1366×768
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,80 @@ def commitments_by_theme(results: Results) -> list[tuple[str, pd.DataFrame]]:
         return []
     themes = results.catalog.themes
     return [(themes.get(key, key), progress[progress["theme"] == key]) for key in themes if (progress["theme"] == key).any()]
+
+
+def status_by_theme(results: Results) -> pd.DataFrame:
+    """Commitments per theme (rows, French titles) and status (columns, French labels, in the
+    method's order; statuses absent everywhere left out)."""
+    progress = results.progress
+    if progress.empty:
+        return pd.DataFrame()
+    labels_ = [label for label in commitments.status_counts(progress)["label"]]
+    rows = {theme: [int((part["status_label"] == label).sum()) for label in labels_]
+            for theme, part in commitments_by_theme(results)}
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=labels_)
+    table.index.name = "Thème"
+    return table
+
+
+@dataclass(frozen=True)
+class MapFigure:
+    """The headline indicator by commune, latest wave: a static choropleth, its subject and its
+    text alternative (which names the lowest and highest communes)."""
+
+    chart: object  # an Altair chart
+    subject: str
+    caption: str
+
+
+def headline_map(results: Results, highlight: str | None = None, height: int = 470, size: str = "normal") -> MapFigure | None:
+    """The map of the first headline indicator by commune; `highlight`: a commune outlined;
+    `size`: `presentation` for large type."""
+    variable = headline_variable(results)
+    if variable is None:
+        return None
+    wave = results.waves[-1]
+    rows = results.estimates
+    table = rows[(rows["variable"] == variable) & (rows["domain_type"] == "commune") & (rows["wave"] == wave)]
+    geometry = results.geography.commune_shapes
+    shown = area_figures(table, geometry, "commune")
+    subject = f"{labels.variable_label(results.spec, variable).lower()} ({wave})"
+    chart = choropleth_chart(shown, geometry, quantile_classes(shown["estimate"]), legend_title=f"Part, {wave}",
+                             highlight=highlight, height=height, size=size)
+    caption = (text_alternative(shown, subject, "commune") + " Classes par quantiles ; gris : donnée non diffusée ; "
+               "contour pointillé vermillon : estimation fragile." + (" Contour noir : la commune." if highlight else ""))
+    return MapFigure(chart, subject, caption)
+
+
+@dataclass(frozen=True)
+class Screen:
+    """One screen of the council presentation: a kind (`figure`, `map`, `statuses`, `theme`,
+    `areas`), its title and what it shows (a variable, a theme's rows…)."""
+
+    kind: str
+    title: str
+    figure: Figure | None = None
+    rows: pd.DataFrame | None = None
+
+
+def screens(results: Results) -> list[Screen]:
+    """The council sequence: each headline figure, its map by commune, the commitments' statuses
+    by theme, each theme's commitments (at most `PER_SCREEN` a screen), the neighbourhoods."""
+    out = [Screen("figure", item.label, figure=item) for item in figures(results)]
+    variable = headline_variable(results)
+    if variable is not None:
+        out.append(Screen("map", f"{labels.variable_label(results.spec, variable)} ({results.waves[-1]}), par commune"))
+    themes = commitments_by_theme(results)
+    if themes:
+        out.append(Screen("statuses", "Engagements : où en est-on ?"))
+    for theme, rows in themes:
+        parts = [rows.iloc[i:i + PER_SCREEN] for i in range(0, len(rows), PER_SCREEN)]
+        for number, part in enumerate(parts, start=1):
+            suffix = f" ({number}/{len(parts)})" if len(parts) > 1 else ""
+            out.append(Screen("theme", f"{theme}{suffix}", rows=part))
+    if not results.areas.empty:
+        out.append(Screen("areas", "Quartiers à cibler en priorité"))
+    return out
 
 
 def top_areas(results: Results, commune: str | None = None, top: int = TOP_AREAS) -> pd.DataFrame:

@@ -22,9 +22,6 @@ from observatoire.methodology import ci_label
 from observatoire.pipeline import Results
 from observatoire.trends import wave_change
 from observatoire.viz.charts import FRENCH_LOCALE
-from observatoire.viz.choropleth import choropleth_chart
-from observatoire.viz.legend import quantile_classes
-from observatoire.viz.maps import area_figures, text_alternative
 
 
 MONTHS = FRENCH_LOCALE.to_dict()["time"]["months"]
@@ -95,21 +92,12 @@ def headline_figures(results: Results) -> list:
 
 
 def commune_map(results: Results, highlight: str | None = None) -> list:
-    """The headline indicator by commune, latest wave: a static choropleth with its text alternative."""
-    variable = council.headline_variable(results)
-    if variable is None:
+    """The headline indicator by commune, latest wave, with its text alternative."""
+    found = council.headline_map(results, highlight)
+    if found is None:
         return []
-    wave = results.waves[-1]
-    rows = results.estimates
-    table_ = rows[(rows["variable"] == variable) & (rows["domain_type"] == "commune") & (rows["wave"] == wave)]
-    geometry = results.geography.commune_shapes
-    figures = area_figures(table_, geometry, "commune")
-    subject = f"{labels.variable_label(results.spec, variable).lower()} ({wave})"
-    classes = quantile_classes(figures["estimate"])
-    chart = choropleth_chart(figures, geometry, classes, legend_title=f"Part, {wave}", highlight=highlight, height=470)
-    caption = (text_alternative(figures, subject, "commune") + " Classes par quantiles ; gris : donnée non diffusée ; "
-               "contour pointillé vermillon : estimation fragile." + (" Contour noir : la commune." if highlight else ""))
-    return [layout.figure(layout.chart(chart, max_height=330), caption, heading(f"Carte : {subject}, par commune", 2))]
+    title = heading(f"Carte : {found.subject}, par commune", 2)
+    return [layout.figure(layout.chart(found.chart, max_height=330), found.caption, title)]
 
 
 def commitment_rows(rows: pd.DataFrame) -> list[list[str]]:
@@ -227,15 +215,11 @@ def versus_section(results: Results, commune: str, name: str) -> list:
 def commitments_summary(results: Results) -> list:
     """The commitments of the territory in one table: count per theme and status."""
     story = [heading(f"Engagements {results.territory.of_name()}")]
-    if results.progress.empty:
+    counts = council.status_by_theme(results)
+    if counts.empty:
         return story + [para("Aucun engagement : le catalogue des indicateurs est vide.")]
-    statuses = list(dict.fromkeys(commitments.status_counts(results.progress)["label"]))
-    rows = []
-    for theme, part in council.commitments_by_theme(results):
-        counts = part["status_label"].value_counts()
-        rows.append([theme, *[str(int(counts.get(s, 0))) for s in statuses]])
     story.append(para(f"{len(results.progress)} engagements du territoire, horizon {results.catalog.horizon}, par thème et "
                       "statut (détail dans la note au conseil)."))
-    width = 0.62 / max(len(statuses), 1)
-    return story + [table(["Thème", *statuses], rows, [0.38] + [width] * len(statuses), bold_first=True)]
-
+    rows = [[theme, *map(str, values)] for theme, values in zip(counts.index, counts.to_numpy().tolist())]
+    width = 0.62 / max(len(counts.columns), 1)
+    return story + [table(["Thème", *counts.columns], rows, [0.38] + [width] * len(counts.columns), bold_first=True)]

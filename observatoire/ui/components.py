@@ -21,11 +21,17 @@ from observatoire.pipeline import Results
 from observatoire.ui.tables import FLAG_TEXT, GROUP, display_table, shown_estimate
 from observatoire.validation import ValidationReport
 
-def source_banner(results: Results, upload: str | None) -> None:
-    """`upload`: the session's own survey file name, if any."""
+COMPACT_DEMO = "Données de démonstration — synthétiques, ne pas citer."
+
+
+def source_banner(results: Results, upload: str | None, compact: bool = False) -> None:
+    """`upload`: the session's own survey file name, if any; `compact`: one line (the projected
+    presentation; every other page and the brief name the inputs concerned)."""
     if upload is not None:
         st.info(f"Résultats calculés sur votre fichier « {upload} », pour cette session uniquement.")
-    if results.demo_note:
+    if results.demo_note and compact:
+        st.warning(COMPACT_DEMO, icon=":material/warning:")
+    elif results.demo_note:
         st.warning(results.demo_note)
 
 

@@ -48,9 +48,10 @@ def _inline(features: list[dict]) -> alt.InlineData:
 
 
 def choropleth_chart(figures: pd.DataFrame, geometry: dict, classes: Classes, title: str = "",
-                     legend_title: str = "", highlight: str | None = None, height: int = 420) -> alt.LayerChart:
+                     legend_title: str = "", highlight: str | None = None, height: int = 420,
+                     size: str = "normal") -> alt.LayerChart:
     """`figures` (`maps.area_figures`) drawn on `geometry` in `classes`; `highlight`: the code of
-    one area outlined in black (a commune in its territory)."""
+    one area outlined in black (a commune in its territory); `size`: `presentation` for large type."""
     entries = classes.legend()
     withheld_label = entries[-1].label
     by_code = figures.set_index("code")
@@ -84,4 +85,4 @@ def choropleth_chart(figures: pd.DataFrame, geometry: dict, classes: Classes, ti
         layers.append(alt.Chart(_inline(chosen)).mark_geoshape(
             filled=False, stroke="#161616", strokeWidth=3).project(type="mercator"))
     chart = alt.layer(*layers).properties(title=title, height=height, width="container")
-    return configure(chart, description=title or None)
+    return configure(chart, size, description=title or None)
