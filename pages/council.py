@@ -2,12 +2,11 @@
 
 import streamlit as st
 
-from observatoire import council
 from observatoire.ui import loaders, presentation
 
 results = loaders.current_results()
 presentation.apply_style()
-screens = council.screens(results)
+screens = presentation.screens(results)
 if not screens:
     st.title("Présentation")
     st.info("Rien à présenter : aucune estimation ni aucun engagement dans les données chargées (voir la page « Données »).")

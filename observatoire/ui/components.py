@@ -2,8 +2,8 @@
 
 - `source_banner(results)`: which inputs are demonstration data (nothing when all are real), and
   the name of the session's own file.
-- `figure_card(row, label, help=None)`: one estimate-table row as a headline share with its
-  95 % CI, n and reliability.
+- `figure_card(row, label, help=None, change=None)`: one estimate-table row as a headline share
+  with its 95 % CI, n and reliability, and its change since the previous wave.
 - `estimate_table(table, group_labels, caption)`: an estimate table as an accessible HTML table;
   withheld rows read « donnée non diffusée », fragile ones « ⚠ à interpréter avec prudence ».
 - `findings_table(report)`: a validation report as a French table (ligne, colonne, valeur, …).
@@ -16,8 +16,9 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
-from observatoire.formatting import WITHHELD, fmt_interval, fmt_number
+from observatoire.formatting import WITHHELD, fmt_interval, fmt_number, fmt_points
 from observatoire.pipeline import Results
+from observatoire.trends import WaveChange
 from observatoire.ui.tables import FLAG_TEXT, GROUP, display_table, shown_estimate
 from observatoire.validation import ValidationReport
 
@@ -35,15 +36,22 @@ def source_banner(results: Results, upload: str | None, compact: bool = False) -
         st.warning(results.demo_note)
 
 
-def figure_card(row: Mapping, label: str, help: str | None = None) -> None:
+def figure_card(row: Mapping, label: str, help: str | None = None, change: WaveChange | None = None) -> None:
     """A headline share (an estimate-table row): the value (or « donnée non diffusée »), then CI,
-    n and reliability in words."""
-    st.metric(label, shown_estimate(row), help=help, border=True)
+    n and reliability in words; with `change`, the previous wave and the change in points with
+    its interval (« −0,7 point depuis 2022 »), never coloured as good or bad news."""
+    delta = None
+    if change is not None and change.difference is not None:
+        delta = f"{fmt_points(change.difference)} depuis {change.previous_wave}"
+    st.metric(label, shown_estimate(row), delta=delta, delta_color="off", help=help, border=True)
     n = f"n = {fmt_number(row['n_unweighted'])} répondants"
     if row["flag"] == "withheld":
         st.caption(f"{n} : trop peu de répondants ou estimation trop imprécise, {WITHHELD}.")
         return
-    st.caption(f"IC à 95 % : {fmt_interval(row['ci_low'], row['ci_high'])} · {n} · {FLAG_TEXT[row['flag']]}")
+    st.caption(f"En {int(row['wave'])}, IC à 95 % : {fmt_interval(row['ci_low'], row['ci_high'])} · {n} · {FLAG_TEXT[row['flag']]}")
+    if change is not None and change.previous is not None:
+        parts = [f"En {change.previous_wave} : {change.previous_text().rsplit(' en ', 1)[0]}", change.change_interval(), change.verdict()]
+        st.caption(" · ".join(part for part in parts if part))
 
 
 def estimate_table(table: pd.DataFrame, group_labels: Mapping[str, str], caption: str) -> None:

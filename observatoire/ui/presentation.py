@@ -21,6 +21,7 @@ from observatoire.formatting import fmt_interval, fmt_number, fmt_percent
 from observatoire.pipeline import Results
 from observatoire.site.figures import inline_svg
 from observatoire.ui.commitments import BADGES
+from observatoire.ui.session import remembered
 
 def escape(text: str) -> str:
     return _escape(text, quote=False)
@@ -41,7 +42,7 @@ STYLE = """
   font-size: clamp(1.05rem, 1.45vw, 1.6rem); }
 [data-testid="stMain"] [data-testid="stAlert"] p { font-size: 0.95rem; }
 [data-testid="stMain"] [data-testid="stAlertContainer"] { padding: 0.35rem 1rem; }
-.slide-map svg { max-height: 58vh; width: auto; max-width: 100%; height: auto; }
+.slide-map svg { height: 52vh; width: auto; max-width: 100%; }
 [data-testid="stMain"] p.slide-value { font-size: clamp(4rem, 19vh, 13rem); font-weight: 700; color: #000091; line-height: 1.05; margin: 0; }
 [data-testid="stMain"] p.slide-change { font-size: clamp(1.5rem, 4.5vh, 3rem); font-weight: 600; margin: 0.2rem 0 0.6rem; }
 [data-testid="stMain"] p.slide-detail { font-size: clamp(1.1rem, 3vh, 2rem); color: #3a3a3a; margin: 0.1rem 0; }
@@ -57,6 +58,10 @@ STYLE = """
 }
 </style>
 """
+
+
+def screens(results: Results) -> list[council.Screen]:
+    return remembered("screens", results, lambda: council.screens(results))
 
 
 def apply_style() -> None:
@@ -123,10 +128,14 @@ def figure_screen(item: council.Figure) -> None:
 
 def map_screen(results: Results) -> None:
     """The static map as an accessible inline SVG (the site's): drawn offline, no map library."""
-    found = council.headline_map(results, height=CHART_HEIGHT, size="presentation")
-    svg = inline_svg(found.chart, "carte", f"Carte : {found.subject}, par commune", found.caption, width=MAP_WIDTH)
+    def draw() -> tuple[str, str]:
+        found = council.headline_map(results, height=CHART_HEIGHT, size="presentation")
+        title = f"Carte : {found.subject}, par commune"
+        return inline_svg(found.chart, "carte", title, found.caption, width=MAP_WIDTH), found.caption
+
+    svg, caption = remembered("map", results, draw)
     st.markdown(f'<div class="slide-map">{svg}</div>', unsafe_allow_html=True)  # st.html strips SVG
-    st.caption(found.caption)
+    st.caption(caption)
 
 
 def statuses_screen(results: Results) -> None:
@@ -146,7 +155,7 @@ def theme_screen(rows: pd.DataFrame) -> None:
 
 
 def areas_screen(results: Results) -> None:
-    ranked = council.top_areas(results)
+    ranked = remembered("areas", results, lambda: council.top_areas(results))
     table = pd.DataFrame({
         "Rang": [f"{int(r['rank'])} (de {int(r['rank_low'])} à {int(r['rank_high'])})" for r in ranked.to_dict("records")],
         "Quartier (commune)": [f"{r['iris_name']} ({r['commune_name']})" for r in ranked.to_dict("records")],
