@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from observatoire import commitments, labels
-from observatoire.formatting import WITHHELD, fmt_interval, fmt_percent, fmt_points, fmt_signed_interval
+from observatoire.formatting import WITHHELD, fmt_difference
 from observatoire.pipeline import HEADLINE, Results
 from observatoire.stats import compare
 from observatoire.targeting import rank_areas
-from observatoire.trends import WaveChange, wave_change, wave_rows
+from observatoire.trends import WaveChange, share_text, wave_change, wave_rows
 from observatoire.viz.choropleth import choropleth_chart
 from observatoire.viz.legend import quantile_classes
 from observatoire.viz.maps import area_figures, text_alternative
@@ -161,18 +161,13 @@ class Versus:
         return self.commune["flag"] == "withheld"
 
     def commune_text(self) -> str:
-        if self.withheld:
-            return WITHHELD
-        text = f"{fmt_percent(self.commune['estimate'])} {fmt_interval(self.commune['ci_low'], self.commune['ci_high'])}"
-        return f"{text} ⚠" if self.commune["flag"] == "fragile" else text
+        return share_text(self.commune)
 
     def territory_text(self) -> str:
-        return f"{fmt_percent(self.territory['estimate'])} {fmt_interval(self.territory['ci_low'], self.territory['ci_high'])}"
+        return share_text(self.territory)
 
     def difference_text(self) -> str:
-        if self.difference is None:
-            return "–"
-        return f"{fmt_points(self.difference)} {fmt_signed_interval(self.ci_low, self.ci_high)}"
+        return fmt_difference(self.difference, self.ci_low, self.ci_high)
 
     def verdict(self) -> str:
         if self.difference is None:

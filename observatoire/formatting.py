@@ -66,3 +66,10 @@ def fmt_signed_interval(low: float | None, high: float | None, decimals: int = 1
     if _missing(low) or _missing(high):
         return "–"
     return f"[{fmt_signed(low * 100, decimals)}{NBSP};{NBSP}{fmt_signed(high * 100, decimals)}]"
+
+
+def fmt_difference(difference: float | None, low: float | None, high: float | None) -> str:
+    """A difference of shares and its interval: `−0,7 point [−2,1 ; +0,8]`; `–` when there is none."""
+    if _missing(difference):
+        return "–"
+    return f"{fmt_points(difference)} {fmt_signed_interval(low, high)}"

@@ -15,9 +15,19 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from observatoire.formatting import WITHHELD, fmt_interval, fmt_percent, fmt_points, fmt_signed_interval
+from observatoire.formatting import WITHHELD, fmt_difference, fmt_interval, fmt_percent, fmt_points, fmt_signed_interval
 from observatoire.pipeline import Results
 from observatoire.stats import compare
+
+
+def share_text(row: Mapping, interval: bool = True) -> str:
+    """An estimate row as read: `18,5 % [17,5 ; 19,6]` (⚠ when fragile), or « donnée non diffusée »."""
+    if row["flag"] == "withheld":
+        return WITHHELD
+    text = fmt_percent(row["estimate"])
+    if interval:
+        text += f" {fmt_interval(row['ci_low'], row['ci_high'])}"
+    return f"{text} ⚠" if row["flag"] == "fragile" else text
 
 
 @dataclass(frozen=True)
@@ -50,10 +60,7 @@ class WaveChange:
 
     def value(self) -> str:
         """`18,5 %` (marked ⚠ when fragile), or « donnée non diffusée »."""
-        if self.withheld:
-            return WITHHELD
-        text = fmt_percent(self.latest["estimate"])
-        return f"{text} ⚠" if self.latest["flag"] == "fragile" else text
+        return share_text(self.latest, interval=False)
 
     def interval(self) -> str:
         return "–" if self.withheld else fmt_interval(self.latest["ci_low"], self.latest["ci_high"])
@@ -77,9 +84,7 @@ class WaveChange:
 
     def change_text(self) -> str:
         """« −0,7 point [−2,1 ; +0,8] » (the change and its interval), or a dash."""
-        if self.difference is None:
-            return "–"
-        return f"{fmt_points(self.difference)} {fmt_signed_interval(self.ci_low, self.ci_high)}"
+        return fmt_difference(self.difference, self.ci_low, self.ci_high)
 
     def verdict(self) -> str:
         """One phrase on the change: significant rise or fall, or within the margin of error."""

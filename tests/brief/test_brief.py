@@ -10,12 +10,11 @@ from datetime import date
 import pypdf
 import pytest
 
-from example_territory import example_inputs
 from observatoire import cli
 from observatoire.brief import build_brief
 from observatoire.council import top_areas
 from observatoire.errors import UserError
-from observatoire.pipeline import run
+from observatoire.ui.loaders import territory_results
 from observatoire.trends import wave_change
 
 DAY = date(2026, 3, 12)
@@ -25,7 +24,8 @@ HEADINGS = ("Note au conseil", "En bref", "Chiffres clés de l'enquête", "Carte
 
 @pytest.fixture(scope="module")
 def demo():
-    return run(example_inputs())
+    """The demo results, computed once per test process (shared with the app tests' cache)."""
+    return territory_results()
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,8 @@ import pypdf
 import pytest
 
 from browser_harness import SCREENS, page_named, wait_until_idle
-from example_territory import example_inputs
 from observatoire import council
-from observatoire.pipeline import run
+from observatoire.ui.loaders import territory_results
 
 pytestmark = pytest.mark.browser
 VIEWPORTS = [(1366, 768), (1920, 1080)]
@@ -39,7 +38,7 @@ FITS = """() => {
 
 @pytest.fixture(scope="module")
 def screens():
-    return council.screens(run(example_inputs()))
+    return council.screens(territory_results())
 
 
 def _open(browser, server, size, number=1):
