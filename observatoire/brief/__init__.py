@@ -1,7 +1,7 @@
 """The council brief: a few A4 pages built from one `Results`, the same figures as the app.
 
     pdf = build_brief(results)                       # the territory: for the council
-    pdf = build_brief(results, commune="33063")      # one commune against the territory: for its mayor
+    pdf = build_brief(results, commune=code)         # one commune against the territory: for its mayor
 
 Sections (in the order of a council session): cover and summary, headline survey figures with
 their change since the previous wave, the map of the headline indicator by commune, the
@@ -60,5 +60,5 @@ def build_brief(results: Results, *, commune: str | None = None, day: date | Non
 
 
 def brief_name(results: Results, commune: str | None = None) -> str:
-    """File stem: `note_conseil` or `note_commune_33063`."""
+    """File stem: `note_conseil` or `note_commune_<code>`."""
     return "note_conseil" if commune is None else f"note_commune_{commune}"
