@@ -40,10 +40,12 @@ def figure_card(row: Mapping, label: str, help: str | None = None, change: WaveC
     """A headline share (an estimate-table row): the value (or « donnée non diffusée »), then CI,
     n and reliability in words; with `change`, the previous wave and the change in points with
     its interval (« −0,7 point depuis 2022 »), never coloured as good or bad news."""
-    delta = None
+    delta, arrow = None, "off"
     if change is not None and change.difference is not None:
         delta = f"{fmt_points(change.difference)} depuis {change.previous_wave}"
-    st.metric(label, shown_estimate(row), delta=delta, delta_color="off", help=help, border=True)
+        # The sign is a typographic minus, which Streamlit does not read: the arrow is said explicitly.
+        arrow = "off" if delta.startswith("0") else ("down" if change.difference < 0 else "up")
+    st.metric(label, shown_estimate(row), delta=delta, delta_color="off", delta_arrow=arrow, help=help, border=True)
     n = f"n = {fmt_number(row['n_unweighted'])} répondants"
     if row["flag"] == "withheld":
         st.caption(f"{n} : trop peu de répondants ou estimation trop imprécise, {WITHHELD}.")

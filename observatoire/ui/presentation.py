@@ -43,7 +43,7 @@ STYLE = """
 [data-testid="stMain"] [data-testid="stAlert"] p { font-size: 0.95rem; }
 [data-testid="stMain"] [data-testid="stAlertContainer"] { padding: 0.35rem 1rem; }
 .slide-map svg { height: 52vh; width: auto; max-width: 100%; }
-[data-testid="stMain"] p.slide-value { font-size: clamp(4rem, 19vh, 13rem); font-weight: 700; color: #000091; line-height: 1.05; margin: 0; }
+[data-testid="stMain"] p.slide-value { font-size: clamp(3rem, min(19vh, 24vw), 13rem); white-space: nowrap; font-weight: 700; color: #000091; line-height: 1.05; margin: 0; }
 [data-testid="stMain"] p.slide-change { font-size: clamp(1.5rem, 4.5vh, 3rem); font-weight: 600; margin: 0.2rem 0 0.6rem; }
 [data-testid="stMain"] p.slide-detail { font-size: clamp(1.1rem, 3vh, 2rem); color: #3a3a3a; margin: 0.1rem 0; }
 [data-testid="stMain"] p.slide-caveat { font-size: clamp(1rem, 2.6vh, 1.7rem); color: #3a3a3a; border-left: 4px solid #000091;

@@ -5,6 +5,7 @@ from app_harness import empty_results, page_test, with_counts
 from observatoire.formatting import WITHHELD, fmt_percent, fmt_points
 from observatoire.pipeline import HEADLINE
 from observatoire.trends import wave_change
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 
 PAGE = "pages/home.py"
 
@@ -67,7 +68,8 @@ def test_home_cards_give_the_previous_wave_and_the_change_in_points(demo):
     at = page_test(PAGE)
     change = wave_change(demo, "in_difficulty")
     assert at.metric[0].proto.delta == f"{fmt_points(change.difference)} depuis 2022"
-    assert at.metric[0].proto.delta.startswith("\u2212")  # a fall, said with a minus sign
+    assert at.metric[0].proto.delta.startswith("\u2212")  # a fall, said with a minus sign…
+    assert at.metric[0].proto.direction == MetricProto.MetricDirection.DOWN  # …and a downward arrow
     captions = " ".join(c.value for c in at.caption)
     assert f"En 2022 : {fmt_percent(change.previous['estimate'])}" in captions
     assert change.change_interval() in captions and change.verdict() in captions
