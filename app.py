@@ -1,13 +1,13 @@
 """Entry point (`streamlit run app.py`): the common frame, then the chosen page.
 
 A router only: each page lives in pages/ and is listed here with its French title and a stable
-URL, in menu order: accueil, enquete, carte, quartiers, engagements, methodologie, donnees (the
-root `/` leads to /accueil). A page is listed once it has real content; tests/app builds its page
-list from this file. The banner (demonstration data, or the session's own file) is drawn here, so
-every page has it. `make run` serves it with `observatoire serve` (results computed before the
-first visit, deep links working on a fresh server); uploads are kept in memory and an unexpected
-error shows a French message, never a traceback (observatoire/ui/server.py,
-observatoire/ui/safeguards.py).
+URL, in menu order: accueil, enquete, carte, quartiers, engagements, presentation, methodologie,
+donnees (the root `/` leads to /accueil). A page is listed once it has real content; tests/app
+builds its page list from this file. The banner (demonstration data, or the session's own file,
+one line on the presentation) is drawn here, so every page has it. `make run` serves it with
+`observatoire serve` (results computed before the first visit, deep links working on a fresh
+server); uploads are kept in memory and an unexpected error shows a French message, never a
+traceback (observatoire/ui/server.py, observatoire/ui/safeguards.py).
 """
 
 import streamlit as st
@@ -34,11 +34,14 @@ page = st.navigation(
         st.Page("pages/map.py", title="Carte", url_path="carte"),
         st.Page("pages/neighbourhoods.py", title="Quartiers", url_path="quartiers"),
         st.Page("pages/commitments.py", title="Engagements", url_path="engagements"),
+        # File stem ≠ url_path: AppTest's switch_page loses the banner when they are equal (Streamlit 1.67).
+        st.Page("pages/council.py", title="Présentation", url_path="presentation"),
         st.Page("pages/methodology.py", title="Méthodologie", url_path="methodologie"),
         st.Page("pages/data.py", title="Données", url_path="donnees"),
     ]
 )
 with safeguards.unexpected_errors(page.title):
     if page is not root:
-        components.source_banner(loaders.current_results(), loaders.upload_name())
+        components.source_banner(loaders.current_results(), loaders.upload_name(),
+                                 compact=page.url_path == "presentation")
     page.run()

@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "territory",
     "check",
     "serve",
+    "brief",
 )
 
 

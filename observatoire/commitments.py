@@ -163,6 +163,13 @@ def _projection(row: Mapping, unit: Unit) -> list[str]:
     return [text + ".", f"Projection : {reason}."] if reason else [text + "."]
 
 
+def status_notes(row: Mapping) -> list[str]:
+    """What qualifies a commitment's status, in words: status and projection disagreeing
+    (`agreement_note`), then the caveat (the margin of error among others), each sentence once."""
+    notes = [_note(row, key) for key in ("agreement_note", "caveat")]
+    return list(dict.fromkeys(note for note in notes if note))
+
+
 def headline_line(row: Mapping) -> str:
     """`19,2 % [18,0 ; 20,4] en 2024 · cible 15,0 % en 2026` (or what is missing, in words)."""
     unit = unit_of(row)
@@ -175,6 +182,11 @@ def headline_line(row: Mapping) -> str:
         text = "aucune valeur"
     target = f"cible {unit.fmt(row['target'])} en {int(row['target_year'])}" if present(row.get("target")) else "sans cible chiffrée"
     return f"{text} · {target}"
+
+
+TREND_CAPTION = ("Ligne bleue : valeurs observées ; traits verticaux : intervalle de confiance à 95 %, aux seules "
+                 "années mesurées par l'enquête ; tirets violets : projection de la tendance avec son intervalle de "
+                 "prédiction ; ligne vermillon : cible.")
 
 
 def trend_for(row: Mapping, series: pd.DataFrame, size: str = "normal", *, demo: str = ""):

@@ -53,3 +53,37 @@ def ci_short(level: float) -> str:
 def ci_long(level: float) -> str:
     """`intervalle de confiance à 95 %`, for sentences."""
     return f"intervalle de confiance à {fmt_level(level)}"
+MINUS = "\u2212"  # typographic minus: « −0,7 point », never a hyphen
+
+
+def fmt_signed(value: float | None, decimals: int = 1) -> str:
+    """`0.7` -> `+0,7`, `-0.7` -> `−0,7`, `0` -> `0,0` (a change, always signed)."""
+    if _missing(value):
+        return "–"
+    text = fmt_number(abs(value), decimals)
+    if text == fmt_number(0, decimals):
+        return text
+    return f"{'+' if value > 0 else MINUS}{text}"
+
+
+def fmt_points(difference: float | None, decimals: int = 1) -> str:
+    """A difference of two shares in percentage points: `-0.007` -> `−0,7 point`, `0.023` -> `+2,3 points`."""
+    if _missing(difference):
+        return "–"
+    points = difference * 100
+    unit = "point" if round(abs(points), decimals) < 2 else "points"
+    return f"{fmt_signed(points, decimals)}{NBSP}{unit}"
+
+
+def fmt_signed_interval(low: float | None, high: float | None, decimals: int = 1) -> str:
+    """The interval of a difference of shares, in signed points: `[−2,1 ; +0,8]`."""
+    if _missing(low) or _missing(high):
+        return "–"
+    return f"[{fmt_signed(low * 100, decimals)}{NBSP};{NBSP}{fmt_signed(high * 100, decimals)}]"
+
+
+def fmt_difference(difference: float | None, low: float | None, high: float | None) -> str:
+    """A difference of shares and its interval: `−0,7 point [−2,1 ; +0,8]`; `–` when there is none."""
+    if _missing(difference):
+        return "–"
+    return f"{fmt_points(difference)} {fmt_signed_interval(low, high)}"

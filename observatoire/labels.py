@@ -54,3 +54,20 @@ def level_label(spec: SurveySpec, variable: str, level: str) -> str:
     """French label of an answer; binary and derived variables read « Oui » for level 1."""
     values = {str(code): label for code, label in spec.labels_fr.get(variable, {}).items()}
     return values.get(str(level), "Oui" if variable in spec.derived else str(level))
+
+
+def display_order(rows, domain_type: str, labels: dict[str, str]):
+    """Estimate rows as charts and tables show them: communes and IRIS by value (highest first,
+    withheld ones last, by name), waves by year, other groups in the codebook's order
+    (`spec.labels_fr` lists answers in display order: diplomas, age bands, ordinal answers)."""
+    if rows.empty:
+        return rows
+    if domain_type in ("commune", "iris"):
+        value = rows["estimate"].where(rows["flag"] != "withheld")
+        key = rows.assign(_value=value, _name=[labels.get(str(d), str(d)) for d in rows["domain"]])
+        return rows.loc[key.sort_values(["_value", "_name"], ascending=[False, True], na_position="last").index].reset_index(drop=True)
+    if domain_type == "wave":
+        return rows.sort_values("domain", key=lambda s: s.astype(int), kind="stable").reset_index(drop=True)
+    position = {code: i for i, code in enumerate(labels)}
+    return rows.sort_values("domain", key=lambda s: s.astype(str).map(position).fillna(len(position)),
+                            kind="stable").reset_index(drop=True)

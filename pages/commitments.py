@@ -36,9 +36,7 @@ def show_detail(row) -> None:
     else:
         chart = commitments.trend_for(row, series, "presentation" if presentation else "normal", demo=results.demo_note)
         st.altair_chart(chart, width="stretch")
-        st.caption("Ligne bleue : valeurs observées, bande : intervalle de confiance à 95 % ; "
-                   "tirets violets : projection de la tendance avec son intervalle de prédiction ; "
-                   "ligne vermillon : cible.")
+        st.caption(commitments.TREND_CAPTION)
         if not presentation:
             st.table(commitments.series_table(series, unit).set_index("Année"))
             columns = st.columns(4)

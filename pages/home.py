@@ -2,9 +2,8 @@
 
 import streamlit as st
 
-from observatoire import labels
+from observatoire import council
 from observatoire.formatting import ci_long, fmt_number
-from observatoire.pipeline import headline
 from observatoire.ui import components, loaders
 from observatoire.ui.tables import sample_table, status_counts
 
@@ -17,14 +16,14 @@ st.markdown(
     f"{ci_long(results.settings['ci_level'])} et le nombre de répondants sur lequel il repose."
 )
 
-figures = loaders.shared(results, ("accueil", "headline"), lambda: headline(results))
-if figures.empty:
+figures = loaders.shared(results, ("accueil", "headline"), lambda: council.figures(results))
+if not figures:
     st.info("Aucun chiffre clé : l'enquête chargée ne contient aucune réponse exploitable.")
 else:
-    st.header(f"Chiffres clés — vague {int(figures['wave'].iloc[0])}")
-    for column, row in zip(st.columns(len(figures)), figures.to_dict("records")):
+    st.header(f"Chiffres clés — vague {figures[0].change.wave}")
+    for column, item in zip(st.columns(len(figures)), figures):
         with column:
-            components.figure_card(row, labels.variable_label(spec, row["variable"]), help=spec.derived[row["variable"]].description_fr,
+            components.figure_card(item.change.latest, item.label, help=item.description, change=item.change,
                                     level=results.settings["ci_level"])
 
 st.header("Engagements numérique responsable")

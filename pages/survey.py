@@ -35,11 +35,12 @@ if rows.empty:
     st.stop()
 
 group_labels = labels.group_labels(spec, results.geography, breakdown)
+rows = labels.display_order(rows, breakdown, group_labels)  # communes by value, groups in the codebook's order
 named = rows.assign(groupe=group_names(rows, group_labels))
-level = results.settings["ci_level"]
-st.altair_chart(bar_chart(named, label="groupe", title=subject, level=level), width="stretch")
+ci_level = results.settings["ci_level"]  # not `level`: that is the chosen answer
+st.altair_chart(bar_chart(named, label="groupe", title=subject, level=ci_level), width="stretch")
 where = "" if wave is None else f", vague {wave}"
-components.estimate_table(rows, group_labels, f"{subject}{where} : {labels.population_note(spec, variable, rows if breakdown != 'wave' else None)}", level)
+components.estimate_table(rows, group_labels, f"{subject}{where} : {labels.population_note(spec, variable, rows if breakdown != 'wave' else None)}", ci_level)
 withheld = int((rows["flag"] == "withheld").sum())
 if withheld:
     st.caption(f"{withheld} groupe(s) sans barre : {WITHHELD} (moins de {results.settings['reliability_withhold_n']} répondants).")
@@ -54,10 +55,13 @@ if len(names) < 2:
     st.info("Il faut au moins deux groupes diffusés pour comparer.")
     st.stop()
 a, b = st.columns(2)
-first = a.selectbox("Premier groupe", list(names), format_func=names.get)
-second = b.selectbox("Second groupe", list(names), index=1, format_func=names.get)
+options = list(names)[::-1] if breakdown == "wave" else list(names)  # waves: the latest first
+first = a.selectbox("Premier groupe", options, format_func=names.get)
+second = b.selectbox("Second groupe", options, index=1, format_func=names.get)
+if breakdown == "wave":  # a change is said as the later wave minus the earlier one
+    first, second = sorted((first, second), key=int, reverse=True)
 if first == second:
     st.info("Choisissez deux groupes différents.")
 else:
     difference = loaders.comparison(results, variable, level, breakdown, first, second, wave).iloc[0]
-    st.markdown(comparison_text(difference, names[first], names[second], level))
+    st.markdown(comparison_text(difference, names[first], names[second], ci_level))

@@ -44,15 +44,15 @@ def journal_path(values_path: Path) -> Path:
     return values_path.with_name(f".{values_path.name}.journal")
 
 
-def write_atomic(path: Path | str, text: str) -> None:
-    """Write through a temporary file in the same folder, fsync it, then `os.replace`: a reader
-    sees the old file or the new one, never a half file, even after a crash."""
+def write_atomic(path: Path | str, text: str | bytes) -> None:
+    """Write `text` (UTF-8) or bytes through a temporary file in the same folder, fsync it, then
+    `os.replace`: a reader sees the old file or the new one, never a half file, even after a crash."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

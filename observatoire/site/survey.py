@@ -12,11 +12,11 @@ from __future__ import annotations
 import pandas as pd
 
 from observatoire.formatting import WITHHELD, ci_long, ci_short, fmt_interval, fmt_number
-from observatoire.labels import group_labels, population_note, variable_label
+from observatoire.labels import display_order, group_labels, population_note, variable_label
 from observatoire.site.data import SiteData
 from observatoire.site.figures import inline_svg
 from observatoire.site.markup import Cell, esc, heading, link, paragraphs, table
-from observatoire.viz.charts import bar_chart
+from observatoire.viz.charts import GAP_LABEL, bar_chart
 from observatoire.viz.legend import FLAG_NOTES, flag_label, fmt_value
 
 # A share of exactly 0 or 1 has no interval when the setting boundary_interval is "none": said in words.
@@ -70,13 +70,13 @@ def chart_description(rows: pd.DataFrame, labels: dict[str, str], label: str, wa
                  f"{fmt_value(high['estimate'])} ({labels.get(str(high['domain']), high['domain'])}).")
     fragile, withheld = int((rows["flag"] == "fragile").sum()), int((rows["flag"] == "withheld").sum())
     text += f" {fragile} estimation(s) fragile(s) en barres pâles à contour pointillé ;"
-    text += f" {withheld} commune(s) non dessinée(s) ({WITHHELD})." if withheld else " aucune donnée non diffusée."
-    return text + " Les valeurs figurent dans le tableau qui suit."
+    text += f" {withheld} commune(s) sans barre, marquée(s) « {GAP_LABEL} »." if withheld else " aucune donnée non diffusée."
+    return text + " Communes classées de la part la plus haute à la plus basse ; les valeurs figurent dans le tableau qui suit."
 
 
 def commune_figure(data: SiteData, variable: str, wave: int) -> str:
     labels = group_labels(data.spec, data.geography, "commune")
-    rows = ordered(data.rows(variable, "commune", wave), labels)
+    rows = display_order(data.rows(variable, "commune", wave), "commune", labels)
     if rows.empty:
         return paragraphs("Aucune estimation par commune pour cette vague.")
     label = variable_label(data.spec, variable)
@@ -85,7 +85,7 @@ def commune_figure(data: SiteData, variable: str, wave: int) -> str:
     svg = inline_svg(chart, f"fig-{variable}", f"{label} : part par commune en {wave}",
                      chart_description(rows, labels, label, wave, level))
     caption = (f"Barres : part estimée ; traits noirs : {ci_long(level)}. "
-               f"Barres pâles à contour pointillé : {FLAG_NOTES['fragile']}. Communes absentes : {WITHHELD}.")
+               f"Barres pâles à contour pointillé : {FLAG_NOTES['fragile']}. « {GAP_LABEL} » : {WITHHELD}.")
     return f"<figure>{svg}<figcaption>{esc(caption)}</figcaption></figure>\n"
 
 

@@ -302,21 +302,30 @@ def compare(
     other: Design | None = None,
     ci: str = "wald_t",
     settings: Mapping[str, Any] | None = None,
+    by_second: str | Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Difference first − second with its standard error and interval.
 
     Without `other`: two domains of `by` in the same design; the covariance through shared strata,
     PSUs and calibration is included (the influence of the difference is the difference of the
-    influences). With `other`: `first` is a domain of `design`, `second` a domain of `other`, two
-    independent samples (e.g. two waves): var = v1 + v2, Welch-Satterthwaite df. Use None as the
-    domain for the overall estimate (by=None).
+    influences). `by_second` takes `second` from another grouping of the same design, e.g. a
+    commune (`by=[wave, commune]`) against its whole wave (`by_second=wave`), which contains it:
+    the covariance is included the same way. With `other`: `first` is a domain of `design`,
+    `second` a domain of `other`, two independent samples (e.g. two waves): var = v1 + v2,
+    Welch-Satterthwaite df. Use None as the domain for the overall estimate (by=None).
     """
     if kind == "proportion" and level is None:
         raise UserError("Pour comparer des proportions, précisez la modalité (level).", "")
     values = settings_mod.resolve(settings)
     lin = linearise(design, variable, kind, level, by)
     a = _domain_index(lin.domains, first)
-    if other is None:
+    if other is None and by_second is not None:
+        lin2 = linearise(design, variable, kind, level, by_second)
+        b = _domain_index(lin2.domains, second)
+        contrast = _nested_contrast(lin.influence, a, lin2.influence, b)
+        variance = float(linearised_variance(design, contrast)[0])
+        second_estimate, df, n_second = lin2.estimate[b], float(design.degrees_of_freedom), lin2.n[b]
+    elif other is None:
         b = _domain_index(lin.domains, second)
         contrast = lin.influence.contrast(a, b)
         variance = float(linearised_variance(design, contrast)[0])
@@ -361,6 +370,17 @@ def compare(
             }
         ]
     )
+
+
+def _nested_contrast(first: Influence, a: int, second: Influence, b: int) -> Influence:
+    """Column `a` of one influence matrix minus column `b` of another over the same rows, one
+    value per row (the variance squares each row's value: shared rows must be summed first)."""
+    keep_a, keep_b = first.cols == a, second.cols == b
+    rows = np.concatenate([first.rows[keep_a], second.rows[keep_b]])
+    values = np.concatenate([first.values[keep_a], -second.values[keep_b]])
+    unique, position = np.unique(rows, return_inverse=True)
+    summed = np.bincount(position, values, len(unique))
+    return Influence(unique, np.zeros(len(unique), np.int64), summed, 1)
 
 
 def _domain_index(domains: Domains, value: Any) -> int:

@@ -2,8 +2,8 @@
 
 - `source_banner(results)`: which inputs are demonstration data (nothing when all are real), and
   the name of the session's own file.
-- `figure_card(row, label, help=None)`: one estimate-table row as a headline share with its
-  95 % CI, n and reliability.
+- `figure_card(row, label, help=None, change=None)`: one estimate-table row as a headline share
+  with its 95 % CI, n and reliability, and its change since the previous wave.
 - `estimate_table(table, group_labels, caption)`: an estimate table as an accessible HTML table;
   withheld rows read « donnée non diffusée », fragile ones « ⚠ à interpréter avec prudence »
   (`display_estimates` builds it, `shown_table` shows it: to build it once for every visitor).
@@ -23,16 +23,23 @@ import pydeck as pdk
 import streamlit as st
 
 from observatoire.export import MIME, csv_bytes
-from observatoire.formatting import WITHHELD, ci_short, fmt_interval, fmt_number
+from observatoire.formatting import WITHHELD, ci_short, fmt_interval, fmt_number, fmt_points
 from observatoire.pipeline import Results
+from observatoire.trends import WaveChange
 from observatoire.ui.tables import FLAG_TEXT, GROUP, display_table, findings_rows, shown_estimate
 from observatoire.validation import ValidationReport
 
-def source_banner(results: Results, upload: str | None) -> None:
-    """`upload`: the session's own survey file name, if any."""
+COMPACT_DEMO = "Données de démonstration — synthétiques, ne pas citer."
+
+
+def source_banner(results: Results, upload: str | None, compact: bool = False) -> None:
+    """`upload`: the session's own survey file name, if any; `compact`: one line (the projected
+    presentation; every other page and the brief name the inputs concerned)."""
     if upload is not None:
         st.info(f"Résultats calculés sur votre fichier « {plain(upload)} », pour cette session uniquement.")
-    if results.demo_note:
+    if results.demo_note and compact:
+        st.warning(COMPACT_DEMO, icon=":material/warning:")
+    elif results.demo_note:
         st.warning(results.demo_note)
 
 
@@ -46,15 +53,25 @@ def plain(text: str) -> str:
     return _PUNCTUATION.sub(r"\\\1", str(text))
 
 
-def figure_card(row: Mapping, label: str, help: str | None = None, level: float = 0.95) -> None:
+def figure_card(row: Mapping, label: str, help: str | None = None, change: WaveChange | None = None,
+                level: float = 0.95) -> None:
     """A headline share (an estimate-table row): the value (or « donnée non diffusée »), then CI,
-    n and reliability in words."""
-    st.metric(label, shown_estimate(row), help=help, border=True)
+    n and reliability in words; with `change`, the previous wave and the change in points with
+    its interval (« −0,7 point depuis 2022 »), never coloured as good or bad news."""
+    delta, arrow = None, "off"
+    if change is not None and change.difference is not None:
+        delta = f"{fmt_points(change.difference)} depuis {change.previous_wave}"
+        # The sign is a typographic minus, which Streamlit does not read: the arrow is said explicitly.
+        arrow = "off" if delta.startswith("0") else ("down" if change.difference < 0 else "up")
+    st.metric(label, shown_estimate(row), delta=delta, delta_color="off", delta_arrow=arrow, help=help, border=True)
     n = f"n = {fmt_number(row['n_unweighted'])} répondants"
     if row["flag"] == "withheld":
         st.caption(f"{n} : trop peu de répondants ou estimation trop imprécise, {WITHHELD}.")
         return
-    st.caption(f"{ci_short(level)} : {fmt_interval(row['ci_low'], row['ci_high'])} · {n} · {FLAG_TEXT[row['flag']]}")
+    st.caption(f"En {int(row['wave'])}, {ci_short(level)} : {fmt_interval(row['ci_low'], row['ci_high'])} · {n} · {FLAG_TEXT[row['flag']]}")
+    if change is not None and change.previous is not None:
+        parts = [f"En {change.previous_wave} : {change.previous_text().rsplit(' en ', 1)[0]}", change.change_interval(), change.verdict()]
+        st.caption(" · ".join(part for part in parts if part))
 
 
 def estimate_table(table: pd.DataFrame, group_labels: Mapping[str, str], caption: str, level: float = 0.95) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from observatoire.formatting import WITHHELD, ci_short, fmt_interval, fmt_number, fmt_percent
+from observatoire.formatting import WITHHELD, ci_short, fmt_interval, fmt_number, fmt_percent, fmt_points, fmt_signed_interval
 from observatoire.indicators import STATUS_LABELS_FR, STATUSES
 from observatoire.labels import OVERALL
 from observatoire.sheets import csv_text
@@ -76,14 +76,13 @@ def sample_table(counts: pd.DataFrame, commune_names: Mapping[str, str]) -> pd.D
 
 
 def comparison_text(row: Mapping, first: str, second: str, level: float = 0.95) -> str:
-    """« Femme − Homme : +2,3 points, IC à 95 % [0,4 ; 4,2] : écart significatif. »"""
-    points = row["difference"] * 100
-    sign = "+" if points > 0 else ""
-    interval = fmt_interval(row["ci_low"], row["ci_high"])
+    """« 2024 par rapport à 2022 : −0,7 point, IC à 95 % [−2,1 ; +0,8] (écart non significatif : …). »
+
+    `row` is a `compare` row of `first` minus `second` (for waves: the later one minus the earlier)."""
+    interval = fmt_signed_interval(row["ci_low"], row["ci_high"])
     significant = row["ci_low"] > 0 or row["ci_high"] < 0
     verdict = "écart statistiquement significatif" if significant else "écart non significatif : l'intervalle contient 0"
-    unit = "point" if abs(points) < 2 else "points"
-    return f"{first} − {second} : {sign}{fmt_number(points, 1)} {unit}, {ci_short(level)} {interval} ({verdict})."
+    return f"{first} par rapport à {second} : {fmt_points(row['difference'])}, {ci_short(level)} {interval} ({verdict})."
 
 
 def survey_template(columns: Sequence[str]) -> bytes:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from observatoire.formatting import NBSP, ci_short, fmt_interval, fmt_number
+from observatoire.formatting import NBSP, WITHHELD, ci_short, fmt_interval, fmt_number
 from observatoire.viz.legend import CATEGORICAL, FLAG_LABELS, fmt_value
 
 SUBTITLE_WIDTH = 90  # characters per line of a chart's provenance subtitle
@@ -71,6 +71,9 @@ def _axis_format(percent: bool) -> str:
     return ".0%" if percent else ",.1~f"
 
 
+GAP_LABEL = "non diffusé"  # drawn in place of a withheld group's bar
+
+
 def bar_chart(
     table: pd.DataFrame,
     label: str = "domain",
@@ -80,26 +83,30 @@ def bar_chart(
     level: float = 0.95,
 ) -> alt.Chart:
     """Horizontal bars with CI whiskers (at `level`, the run's `ci_level`) from an estimate table
-    (`label` names the category).
+    (`label` names the category), in the table's row order (callers sort: `labels.display_order`).
 
-    Withheld rows are not drawn (the caption and the table say « donnée non diffusée »);
+    A withheld group keeps its place, drawn as a labelled gap « non diffusé » with no value;
     fragile bars are paler with a dashed outline, and the legend says « fragile » in words.
+    Category labels are never cut (no label limit).
     """
-    shown = table.loc[table["flag"] != "withheld", [label, "estimate", "ci_low", "ci_high", "n_unweighted", "flag"]]
+    rows = table[[label, "estimate", "ci_low", "ci_high", "n_unweighted", "flag"]]
+    withheld = rows["flag"] == "withheld"
+    shown = rows.mask(withheld.to_numpy()[:, None] & rows.columns.isin(["estimate", "ci_low", "ci_high"]))
     data = pd.DataFrame(
         {
-            "categorie": shown[label].astype(str),
+            "categorie": rows[label].astype(str),
             "estimation": shown["estimate"],
             "bas": shown["ci_low"],
             "haut": shown["ci_high"],
-            "fiabilite": shown["flag"].map(FLAG_LABELS),
-            "valeur": [fmt_value(v, percent) for v in shown["estimate"]],
-            "ic": [fmt_interval(lo, hi, 1, percent) for lo, hi in zip(shown["ci_low"], shown["ci_high"])],
-            "n": [fmt_number(n) for n in shown["n_unweighted"]],
+            "fiabilite": rows["flag"].map(FLAG_LABELS),
+            "valeur": [WITHHELD if w else fmt_value(v, percent) for v, w in zip(shown["estimate"], withheld)],
+            "ic": ["–" if w else fmt_interval(lo, hi, 1, percent) for lo, hi, w in zip(shown["ci_low"], shown["ci_high"], withheld)],
+            "n": [fmt_number(n) for n in rows["n_unweighted"]],
+            "lacune": [GAP_LABEL if w else "" for w in withheld],
         }
     )
     order = list(data["categorie"])
-    y = alt.Y("categorie:N", sort=order, title=None)
+    y = alt.Y("categorie:N", sort=order, title=None, axis=alt.Axis(labelLimit=0))
     tooltip = [
         alt.Tooltip("categorie:N", title="Catégorie"),
         alt.Tooltip("valeur:N", title="Estimation"),
@@ -109,7 +116,8 @@ def bar_chart(
     ]
     reliability = alt.Scale(domain=[FLAG_LABELS["ok"], FLAG_LABELS["fragile"]])
     base = alt.Chart(data)
-    bars = base.mark_bar(color=MAIN, stroke=MAIN, strokeWidth=1.5).encode(
+    drawn = base.transform_filter("datum.lacune == ''")
+    bars = drawn.mark_bar(color=MAIN, stroke=MAIN, strokeWidth=1.5).encode(
         x=alt.X("estimation:Q", title=f"Estimation ({ci_short(level)})", axis=alt.Axis(format=_axis_format(percent))),
         y=y,
         opacity=alt.Opacity("fiabilite:N", scale=alt.Scale(domain=reliability.domain, range=[0.9, 0.35]),
@@ -118,11 +126,17 @@ def bar_chart(
                                   legend=alt.Legend(title="Fiabilité")),
         tooltip=tooltip,
     )
-    whiskers = base.mark_errorbar(ticks=True, color="#161616").encode(
+    whiskers = drawn.mark_errorbar(ticks=True, color="#161616").encode(
         x=alt.X("bas:Q", title=""), x2="haut:Q", y=y, tooltip=tooltip
     )
+    layers = [bars, whiskers]
+    if withheld.any():
+        gaps = base.transform_filter("datum.lacune != ''").mark_text(
+            align="left", dx=4, color="#3a3a3a", fontStyle="italic"
+        ).encode(x=alt.value(0), y=y, text="lacune:N", tooltip=tooltip)
+        layers.append(gaps)
     height = 40 + 28 * len(data)  # one band per category (plot area: title and axis come on top)
-    return configure((bars + whiskers).properties(title=title, height=height, width="container"), size,
+    return configure(alt.layer(*layers).properties(title=title, height=height, width="container"), size,
                      description=title or None)
 
 
@@ -164,8 +178,10 @@ def trend_chart(
     projection: Projection | None = None,
     size: str = "normal",
 ) -> alt.LayerChart:
-    """Observed values (`year, value, ci_low, ci_high`, in `unit`) with their CI band, target and projection.
+    """Observed values (`year, value, ci_low, ci_high`, in `unit`) with their CI, target and projection.
 
+    Intervals are drawn as whiskers at the years that have one (a survey wave), never as a band
+    through the years between waves, where nothing was measured.
     The projection is a dashed segment from the last observed value to the projected one, with
     its prediction interval as a whisker; the target is a dashed vermillion rule, labelled.
     """
@@ -181,11 +197,15 @@ def trend_chart(
                alt.Tooltip("ic:N", title="IC à 95 %")]
     base = alt.Chart(data)
     layers = [
-        base.mark_area(color=MAIN, opacity=0.2).encode(x=year_axis, y="ci_low:Q", y2="ci_high:Q"),
         base.mark_line(color=MAIN, point=alt.OverlayMarkDef(color=MAIN, size=60)).encode(
             x=year_axis, y=y_axis, tooltip=tooltip
         ),
     ]
+    measured = data[["ci_low", "ci_high"]].notna().all(axis=1)
+    if measured.any():  # whiskers at the years that have an interval (survey waves), no band between them
+        layers.append(alt.Chart(data.loc[measured]).mark_errorbar(ticks=True, color=MAIN, thickness=2).encode(
+            x=year_axis, y=alt.Y("ci_low:Q", title=unit.title), y2="ci_high:Q", tooltip=tooltip
+        ))
     if projection is not None and not observed.empty:
         layers += _projection_layers(observed.iloc[-1], projection, unit, year_axis)
     if target is not None:

@@ -2,8 +2,10 @@
 
 from app_harness import empty_results, page_test, with_counts
 
-from observatoire.formatting import WITHHELD, fmt_percent
+from observatoire.formatting import WITHHELD, fmt_percent, fmt_points
 from observatoire.pipeline import HEADLINE
+from observatoire.trends import wave_change
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 
 PAGE = "pages/home.py"
 
@@ -48,7 +50,8 @@ def test_home_marks_a_fragile_figure_and_hides_a_withheld_one(demo):
     assert at.metric[1].value == WITHHELD
     shown = " ".join([m.value for m in at.metric] + [c.value for c in at.caption])
     assert fmt_percent(hidden["estimate"].iloc[0]) not in shown
-    assert "IC" not in at.caption[1].value
+    withheld = next(c.value for c in at.caption if "n = 8 " in c.value)
+    assert WITHHELD in withheld and "IC" not in withheld
 
 
 def test_home_with_an_empty_sample_says_so_in_french():
@@ -58,3 +61,23 @@ def test_home_with_an_empty_sample_says_so_in_french():
     infos = " ".join(info.value for info in at.info)
     assert "Aucun chiffre clé" in infos and "l'échantillon chargé est vide" in infos
     assert "non valide" in at.error[0].value
+
+
+def test_home_cards_give_the_previous_wave_and_the_change_in_points(demo):
+    """« 18,5 % en 2024, −0,7 point depuis 2022 »: the change is latest minus previous, with its interval."""
+    at = page_test(PAGE)
+    change = wave_change(demo, "in_difficulty")
+    assert at.metric[0].proto.delta == f"{fmt_points(change.difference)} depuis 2022"
+    assert at.metric[0].proto.delta.startswith("\u2212")  # a fall, said with a minus sign…
+    assert at.metric[0].proto.direction == MetricProto.MetricDirection.DOWN  # …and a downward arrow
+    captions = " ".join(c.value for c in at.caption)
+    assert f"En 2022 : {fmt_percent(change.previous['estimate'])}" in captions
+    assert change.change_interval() in captions and change.verdict() in captions
+
+
+def test_home_gives_no_change_for_a_withheld_figure(demo):
+    flagged = with_counts(demo, {("no_home_internet", "overall", None, 2022): 8}, "home-previous-withheld")
+    at = page_test(PAGE, flagged)
+    assert not at.exception
+    assert not at.metric[1].proto.delta  # the previous wave is withheld: no difference that would reveal it
+    assert any("En 2022 : donnée non diffusée" in c.value for c in at.caption)

@@ -1,10 +1,14 @@
 """Enquête: question × breakdown → table and chart with CI, n and flags; comparisons."""
 
 import dataclasses
+import json
+
+import pyarrow as pa
 
 from app_harness import empty_results, page_test, with_counts
 
-from observatoire.formatting import WITHHELD, fmt_percent
+from observatoire.formatting import WITHHELD, fmt_percent, fmt_points
+from observatoire.trends import wave_change
 
 PAGE = "pages/survey.py"
 
@@ -51,20 +55,53 @@ def test_survey_marks_fragile_groups_and_withholds_small_ones(demo):
     assert "Bordeaux" not in compare_options and "Pessac" in compare_options
 
 
-def test_survey_compares_two_waves_with_the_difference_ci():
+def test_survey_compares_two_waves_latest_minus_earlier(demo):
     at = _select(page_test(PAGE), "Répartition", "wave")
     assert not at.exception
     assert list(at.table[0].value.index) == ["2022", "2024"]
-    text = at.markdown[-1].value
-    assert text.startswith("2022 − 2024 : ") and "IC à 95 %" in text and "point" in text
+    change = wave_change(demo, "in_difficulty")
+    expected = f"2024 par rapport à 2022 : {fmt_points(change.difference)}, IC à 95 % "
+    assert at.markdown[-1].value.startswith(expected), at.markdown[-1].value
+    # Chosen the other way round, the change is still said as the later wave minus the earlier one.
+    at = _select(_select(at, "Premier groupe", "2022"), "Second groupe", "2024")
+    assert at.markdown[-1].value.startswith(expected)
 
 
 def test_survey_compares_two_groups_within_a_wave():
     at = _select(page_test(PAGE), "Répartition", "sex")
     assert not at.exception
-    assert at.markdown[-1].value.startswith("Femme − Homme : ")
+    assert at.markdown[-1].value.startswith("Femme par rapport à Homme : ")
     at = _select(at, "Second groupe", "F")
     assert any("Choisissez deux groupes différents" in i.value for i in at.info)
+
+
+def _chart_rows(at) -> list[dict]:
+    """The rows the bar chart draws, in its axis order (Streamlit ships the data as Arrow)."""
+    (chart,) = at.get("vega_lite_chart")
+    spec = json.loads(chart.proto.spec)
+    (data,) = chart.proto.datasets
+    frame = pa.ipc.open_stream(data.data.data).read_all().to_pandas()
+    rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == [r["categorie"] for r in rows]
+    return rows
+
+
+def test_survey_diplomas_follow_the_codebook_order(demo):
+    at = _select(page_test(PAGE), "Répartition", "diploma")
+    expected = list(demo.spec.labels_fr["diploma"].values())
+    assert list(at.table[0].value.index) == expected  # not alphabetical (Aucun, Bac, Bac+2, …)
+    assert [r["categorie"] for r in _chart_rows(at)] == expected
+
+
+def test_survey_communes_are_sorted_by_value_and_withheld_ones_drawn_as_gaps(demo):
+    flagged = with_counts(demo, {("in_difficulty", "commune", "33063", 2024): 8}, "survey-gap")
+    at = _select(page_test(PAGE, flagged), "Répartition", "commune")
+    rows = _chart_rows(at)
+    assert len(rows) == demo.geography.communes.shape[0]  # every commune keeps its place
+    values = [r["estimation"] for r in rows if r["lacune"] == ""]
+    assert values == sorted(values, reverse=True)
+    assert rows[-1]["categorie"] == "Bordeaux" and rows[-1]["lacune"] == "non diffusé" and rows[-1]["estimation"] is None
+    assert list(at.table[0].value.index) == [r["categorie"] for r in rows]
 
 
 def test_survey_without_data_says_so_in_french():

@@ -56,8 +56,9 @@ def test_chosen_rows_by_wave_names_each_wave():
 @pytest.mark.parametrize(
     ("difference", "low", "high", "expected"),
     [
-        (0.023, 0.004, 0.042, f"A − B : +2,3 points, IC à 95 % [0,4{NBSP};{NBSP}4,2] (écart statistiquement significatif)."),
-        (-0.007, -0.021, 0.008, "A − B : -0,7 point, IC à 95 % [-2,1"),
+        (0.023, 0.004, 0.042,
+         f"A par rapport à B : +2,3{NBSP}points, IC à 95 % [+0,4{NBSP};{NBSP}+4,2] (écart statistiquement significatif)."),
+        (-0.007, -0.021, 0.008, f"A par rapport à B : \u22120,7{NBSP}point, IC à 95 % [\u22122,1{NBSP};{NBSP}+0,8]"),
     ],
 )
 def test_comparison_text(difference, low, high, expected):

@@ -210,11 +210,14 @@ def test_every_figure_has_ci_and_n_and_withheld_shows_no_number(hand_docs):
     assert seen["ok"] > 50 and seen["withheld"] >= 5  # Ambès (n = 8) on each indicator page
 
 
-def test_withheld_commune_is_not_drawn_and_fragile_is_labelled(hand_site, hand_data):
+def test_withheld_commune_is_a_labelled_gap_and_fragile_is_labelled(hand_site, hand_data):
     markup = hand_site.pages[page_name("in_difficulty")]
     svg = markup[markup.index("<svg"):markup.index("</svg>")]
-    assert "Ambès" not in svg.split("</desc>")[1] and "Ambarès-et-Lagrave" in svg
-    assert "2 commune(s) non dessinée(s)" in svg  # Ambès, and Bassens (secondary disclosure)
+    drawn = svg.split("</desc>")[1]
+    # Ambès (n = 8), and Bassens (secondary disclosure), keep their rows with the gap label and no
+    # bar; their shares appear nowhere.
+    assert ">Ambès</text>" in drawn and drawn.count(">non diffusé</text>") == 2 and "Ambarès-et-Lagrave" in svg
+    assert "2 commune(s) sans barre, marquée(s) « non diffusé »" in svg
     assert "<td>fragile</td>" in markup
 
 

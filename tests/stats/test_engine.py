@@ -139,6 +139,28 @@ def test_compare_domains_and_independent_waves(frame):
     assert waves["ci_low"] < waves["difference"] < waves["ci_high"]
 
 
+def test_compare_a_domain_with_the_whole_that_contains_it(frame):
+    """Commune − whole wave, covariance included. When the commune's weighted size is calibrated
+    (raked on commune), whole = s·commune + (1 − s)·rest with s fixed, so the difference and its SE
+    are exactly (1 − s) times those of commune − rest: an identity the estimator must reproduce."""
+    frame = frame.assign(zone=np.where(frame["commune"] == "c1", "in", "out"))
+    margins = {("wave", "commune"): {(w, c): 2500.0 for w in (2022, 2024) for c in ("c1", "c2", "c3", "c4")},
+               ("wave", "sex"): {(w, s): 5000.0 for w in (2022, 2024) for s in "FM"}}
+    design = rake(Design.from_frame(frame, weights="weight", strata=["wave"], wave_column="wave"), margins)
+    whole = compare(design, "y", "2024 | c1", "2024", kind="proportion", level=1, by=["wave", "commune"],
+                    by_second="wave").iloc[0]
+    rest = compare(design, "y", "2024 | in", "2024 | out", kind="proportion", level=1, by=["wave", "zone"]).iloc[0]
+    in_wave = (frame["wave"] == 2024).to_numpy()
+    share = design.weights[in_wave & (frame["commune"] == "c1").to_numpy()].sum() / design.weights[in_wave].sum()
+    assert share == pytest.approx(0.25)
+    assert whole["difference"] == pytest.approx((1 - share) * rest["difference"])
+    assert whole["se"] == pytest.approx((1 - share) * rest["se"], rel=1e-9)
+    same = compare(design, "y", "2024 | c1", "2024 | c2", kind="proportion", level=1, by=["wave", "commune"])
+    nested = compare(design, "y", "2024 | c1", "2024 | c2", kind="proportion", level=1, by=["wave", "commune"],
+                     by_second=["wave", "commune"])
+    assert nested.iloc[0]["se"] == pytest.approx(same.iloc[0]["se"], rel=1e-12)
+
+
 def test_linear_calibration_and_diagnostics(frame):
     design = Design.from_frame(frame, weights="weight")
     margins = {"sex": {"F": 5000.0, "M": 5000.0}, "commune": {"c1": 2500.0, "c2": 2500.0, "c3": 2500.0, "c4": 2500.0}}
