@@ -68,6 +68,11 @@ class Design:
         design.check_lonely_psu()
         return design
 
+    def __getstate__(self) -> dict:
+        """The fields only: derived quantities and memos (below) are recomputed after unpickling,
+        so a stored design does not depend on which figures were asked of it before."""
+        return {f.name: self.__dict__[f.name] for f in dataclasses.fields(self)}
+
     # --- derived quantities (cached: the object is immutable) --------------------------------
 
     @property
