@@ -72,6 +72,12 @@ def test_every_finding_code_is_documented(code):
     assert re.search(rf"^\| `{code}` \|", _written_by_hand(), re.MULTILINE), f"finding {code} has no row in docs/"
 
 
+def test_the_readme_lists_every_document():
+    readme = _text(ROOT / "README.md")
+    missing = [path.name for path in DOCS.glob("*.md") if f"](docs/{path.name})" not in readme]
+    assert not missing, f"add a one-line pointer to README.md for {missing}"
+
+
 # --- links -------------------------------------------------------------------------------------
 
 MARKDOWN = [ROOT / "README.md", *sorted(DOCS.glob("*.md"))]
