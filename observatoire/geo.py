@@ -92,7 +92,23 @@ def _layer(layer: GeoLayer, what: str) -> tuple[pd.DataFrame, dict]:
     for column in ("code", "name", "commune", "kind"):
         if column in table:
             table[column] = table[column].astype(str).str.strip()
+    _refuse_duplicate_codes(table["code"], layer)
     return table, {"type": "FeatureCollection", "features": shaped}
+
+
+def _refuse_duplicate_codes(codes: pd.Series, layer: GeoLayer) -> None:
+    """A code carried by two contours would make every figure of that area ambiguous: refuse the file."""
+    repeated = codes[codes.duplicated(keep=False)]
+    if repeated.empty:
+        return
+    numbers = {code: [str(i + 1) for i in positions] for code, positions in repeated.groupby(repeated).groups.items()}
+    shown = " ; ".join(f"« {code} » (contours n° {', '.join(rows)})" for code, rows in list(numbers.items())[:5])
+    more = f" et {len(numbers) - 5} autre(s)" if len(numbers) > 5 else ""
+    raise _geo_error(layer.file, f"{len(numbers)} code(s) porté(s) chacun par plusieurs contours "
+                                 f"(propriété « {layer.id_property} ») : {shown}{more}",
+                     "Fusionnez les morceaux d'une même zone en un seul MultiPolygon (par exemple avec QGIS, "
+                     "« Regrouper », ou mapshaper -dissolve sur cette propriété), ou corrigez le code en double ; "
+                     "« observatoire check » liste chaque contour concerné.")
 
 
 def _commune_table(frame: pd.DataFrame) -> pd.DataFrame:

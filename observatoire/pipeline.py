@@ -164,7 +164,8 @@ class Results(Provenanced):
       from this survey) and `progress` (one row per indicator, `assess_progress`).
     - `areas`: small-area estimates, counts and fragility index per IRIS for the latest wave
       (`areas.model.AREA_COLUMNS`, plus `support_distance_m` with a places file; rank them with
-      `areas.ranking.rank_areas`); empty without IRIS contours or covariates.
+      `areas.ranking.rank_areas`); empty without IRIS contours or covariates, or when the model
+      cannot be fitted (too few sampled IRIS…): `areas_note` then says why, in French.
     - `support`: the territory's places of digital mediation, checked (`areas.support`); None
       when it declares no file.
     """
@@ -186,6 +187,7 @@ class Results(Provenanced):
     progress: pd.DataFrame
     areas: pd.DataFrame
     support: SupportPlaces | None = None
+    areas_note: str = ""
 
     @property
     def sample(self) -> pd.DataFrame:
@@ -207,6 +209,7 @@ def run(inputs: Inputs, settings: Mapping[str, Any] | None = None) -> Results:
     design = design_from_spec(derive(report.data, spec), spec, settings=settings_values) if report.ok else None
     estimates = RunEstimates()
     values = indicator_values(catalog, parsed.stored_values, design, spec, territory.code, settings_values, estimates)
+    areas, areas_note = small_areas(design, parsed.covariates, geography, spec, parsed.support, settings_values)
     return Results(
         source=inputs.survey_path.name,
         fingerprint=inputs.fingerprint(),
@@ -223,8 +226,9 @@ def run(inputs: Inputs, settings: Mapping[str, Any] | None = None) -> Results:
         catalog=catalog,
         indicator_values=values,
         progress=assess_progress(catalog, values),
-        areas=small_areas(design, parsed.covariates, geography, spec, parsed.support, settings_values),
+        areas=areas,
         support=parsed.support,
+        areas_note=areas_note,
     )
 
 
@@ -269,18 +273,23 @@ class RunEstimates:
 
 
 def small_areas(design: Design | None, covariates: pd.DataFrame | None, geography: Geography, spec: SurveySpec,
-                support: SupportPlaces | None = None, settings: Mapping[str, Any] | None = None) -> pd.DataFrame:
+                support: SupportPlaces | None = None, settings: Mapping[str, Any] | None = None) -> tuple[pd.DataFrame, str]:
     """Small-area table of the latest wave (empty without a valid survey, IRIS or covariates),
     with the distance from each IRIS centroid to the nearest place of `support`; the model
-    follows the run's `settings`."""
+    follows the run's `settings`. When the model cannot be fitted (too few sampled IRIS,
+    collinear covariates…), the table is empty and the French note says why: the rest of the
+    results (direct estimates by IRIS included) stands."""
     if design is None or not geography.has_iris or covariates is None:
-        return pd.DataFrame()
+        return pd.DataFrame(), ""
     latest = design.data[spec.design.wave].max()
-    areas = area_estimates(design, covariates, latest, settings=settings).areas
+    try:
+        areas = area_estimates(design, covariates, latest, settings=settings).areas
+    except UserError as err:
+        return pd.DataFrame(), f"Pas d'estimation par le modèle sur petits domaines : {err.message} {err.hint}"
     if support is not None:
         centres = geography.iris.set_index("code").reindex(areas["domain"])
         areas["support_distance_m"] = nearest_distances(centres["lon"], centres["lat"], support.places)
-    return areas
+    return areas, ""
 
 
 def survey_variables(spec: SurveySpec) -> list[str]:

@@ -50,6 +50,8 @@ DESCRIPTION_FILES = ("schema.yaml", "codebook.yaml", "design.yaml")
 IRIS_SUGGESTED = {"geo.iris.file": LAYOUT["geo.iris.file"], "geo.iris.id_property": "CODE_IRIS",
                   "geo.iris.name_property": "NOM_IRIS", "geo.iris.commune_property": "INSEE_COM",
                   "geo.iris.type_property": "TYP_IRIS", "covariates.file": LAYOUT["covariates.file"]}
+# Optional inputs a new territory does not have yet: shown commented out, with where to put them.
+OPTIONAL_SUGGESTED = {"support.file": "data/lieux_mediation_numerique.csv"}
 # Properties added to the communes' contours when the referential gives names and populations.
 OFFICIAL_NAME, LEGAL_POPULATION = "nom_officiel", "population_legale"
 PLACEHOLDER_CONTACT = "à compléter"
@@ -305,6 +307,7 @@ def config_text(identity: Identity, commune_keys: Mapping[str, str], iris_keys: 
         lines += _comment(help_fr, indent)
         value = IRIS_SUGGESTED[key.path] if key.path in muted else values.get(key.path)
         if value is None or key.path in muted:
+            value = OPTIONAL_SUGGESTED.get(key.path) if value is None else value
             lines.append(f"{indent}# {parts[-1]}: {_scalar(value) if value is not None else ''}".rstrip())
         else:
             lines.append(f"{indent}{parts[-1]}: {_scalar(value)}")

@@ -27,6 +27,8 @@ variable = left.selectbox("Indicateur", variables, format_func=lambda v: labels.
 # IRIS levels need the territory's IRIS contours; the model also needs its covariates.
 levels = ["commune"] + (["iris"] if results.geography.has_iris else [])
 levels += ["iris_model"] if variable == MODELLED and not results.areas.empty else []
+if variable == MODELLED and results.areas_note:
+    st.caption(results.areas_note)
 if not results.geography.has_iris:
     st.caption(f"Carte par commune seulement : {results.territory.name} ne fournit pas de contours IRIS.")
 level = middle.radio("Niveau", levels, format_func=lambda k: maps.GEO_LEVELS[k].label)

@@ -54,6 +54,8 @@ bullets(interval_rules(values, results.estimates))
 bullets(disclosure_rules(values, results.estimates))
 if not results.areas.empty:
     bullets(small_area_rules(values))
+elif results.areas_note:
+    st.markdown(results.areas_note)
 st.subheader("Tous les réglages")
 st.table(settings_table(values))
 

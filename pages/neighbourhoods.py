@@ -21,6 +21,9 @@ if not results.geography.has_iris or results.territory.covariates is None:
     st.info(f"Pas de classement par quartier pour {results.territory.name} : le territoire ne fournit pas de contours "
             "IRIS ou pas de covariables par IRIS (indispensables au modèle sur petits domaines).")
     st.stop()
+if results.areas.empty and results.areas_note:
+    st.info(results.areas_note + " Les estimations directes par IRIS sont sur la page « Carte ».")
+    st.stop()
 if results.areas.empty:
     st.info("Aucune estimation par IRIS : l'échantillon chargé est vide ou non valide (voir la page « Données »).")
     st.stop()

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from observatoire.areas.covariates import MODEL_COVARIATES, commune_covariates
+from observatoire.errors import UserError
 from observatoire.fragility import COMPONENT_COLUMNS, fragility_index
 from observatoire.settings import resolve
 from observatoire.stats import COLUMNS, Design, estimate
@@ -35,6 +36,9 @@ EXTRA_COLUMNS = (
     *COMPONENT_COLUMNS, *(f"{c}_decile" for c in COMPONENT_COLUMNS), "fragility_index", "fragility_rank",
 )  # fmt: skip
 AREA_COLUMNS = (*COLUMNS, *EXTRA_COLUMNS)
+# The model estimates a constant and one coefficient per covariate, and needs at least one more
+# sampled area than parameters (stats.small_area refuses fewer).
+MIN_SAMPLED_AREAS = len(MODEL_COVARIATES) + 2
 
 
 def direct_estimates(design: Design, wave, variable: str = VARIABLE, by: str = "iris") -> pd.DataFrame:
@@ -68,8 +72,21 @@ def area_estimates(design: Design, covariates: pd.DataFrame, wave, *, variable: 
     """Small-area shares, counts and fragility index for every IRIS of `covariates`; the model's
     method and interval level follow the run's `settings`."""
     direct = direct_estimates(design, wave, variable)
+    _require_enough_areas(direct, wave, "quartiers (IRIS)")
     model = fit_proportions(direct, covariates[list(MODEL_COVARIATES)], **_model_options(settings))
     return AreaEstimates(int(wave), _area_table(model, direct, covariates, "iris", variable), model)
+
+
+def _require_enough_areas(direct: pd.DataFrame, wave, zones: str) -> None:
+    """A French error, in words a team can act on, when too few areas have respondents."""
+    sampled = int((direct["n_unweighted"] > 0).sum())
+    if sampled < MIN_SAMPLED_AREAS:
+        raise UserError(
+            f"Seuls {sampled} {zones} ont des répondants dans la vague {wave} : le modèle sur petits domaines "
+            f"en demande au moins {MIN_SAMPLED_AREAS} pour estimer ses {MIN_SAMPLED_AREAS - 1} paramètres.",
+            "Les cartes montrent alors les estimations directes de l'enquête, sans classement ; une enquête "
+            f"répartie sur davantage de {zones} permet le modèle.",
+        )
 
 
 def commune_estimates(design: Design, covariates: pd.DataFrame, wave, *, variable: str = VARIABLE,
@@ -77,6 +94,7 @@ def commune_estimates(design: Design, covariates: pd.DataFrame, wave, *, variabl
     """The same by commune (Fay–Herriot over the communes, covariates aggregated from the IRIS)."""
     by_commune = commune_covariates(covariates).assign(commune=lambda t: t.index)
     direct = direct_estimates(design, wave, variable, by="commune")
+    _require_enough_areas(direct, wave, "communes")
     model = fit_proportions(direct, by_commune[list(MODEL_COVARIATES)], **_model_options(settings))
     return AreaEstimates(int(wave), _area_table(model, direct, by_commune, "commune", variable), model)
 

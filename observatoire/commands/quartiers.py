@@ -70,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
     wave = args.wave if args.wave is not None else max(results.waves)
     if wave not in results.waves:
         raise UserError(f"Vague {wave} absente de l'enquête.", f"Vagues présentes : {', '.join(map(str, results.waves))}.")
+    if results.areas.empty and results.areas_note:
+        raise UserError(results.areas_note, "Les estimations directes par IRIS sont dans l'application "
+                        "(page Carte, niveau IRIS).")
     if results.areas.empty:
         raise UserError(
             f"Pas d'estimation par IRIS pour {results.territory.name} : le territoire n'a pas de contours IRIS "

@@ -74,6 +74,20 @@ def test_every_key_is_written_and_explained(tmp_path, sources):
     assert load_territory(tmp_path / "t").code_kind == "departement"
 
 
+def test_places_of_digital_mediation_are_a_commented_example(tmp_path, sources):
+    communes, iris = sources
+    root = tmp_path / "t"
+    assert new(root, "--communes", str(communes), "--iris", str(iris), "--name", "Val", "--code", "71") == 0
+    text = (root / "observatoire.yaml").read_text(encoding="utf-8")
+    assert '\nsupport:\n' in text and '  # file: "data/lieux_mediation_numerique.csv"' in text
+    assert load_territory(root).support is None and "support" not in load_territory(root).provenance
+    # Uncommenting the line is all it takes: the places become an input, real unless said otherwise.
+    (root / "observatoire.yaml").write_text(text.replace('  # file: "data/lieux', '  file: "data/lieux'), encoding="utf-8")
+    territory = load_territory(root)
+    assert territory.support == root / "data" / "lieux_mediation_numerique.csv"
+    assert territory.provenance["support"] == "real"
+
+
 def test_refuses_a_non_empty_directory(tmp_path, sources, capsys):
     communes, iris = sources
     root = tmp_path / "t"
