@@ -31,7 +31,7 @@ from openpyxl.utils import get_column_letter
 
 from observatoire import labels
 from observatoire.labels import Column
-from observatoire.sheets import append_row, csv_text, workbook_bytes
+from observatoire.sheets import DICTIONARY, append_row, csv_text, workbook_bytes, write_dictionary
 
 MIME = {
     "csv": "text/csv",
@@ -41,7 +41,6 @@ MIME = {
     "pdf": "application/pdf",
 }
 UNCERTAINTY = ("ci_low", "ci_high", "n_unweighted", "flag")
-DICTIONARY = "Dictionnaire"
 HEADER_FILL = PatternFill("solid", fgColor="000091")
 DEMO_RED = "C9191E"
 PRINTED_HEADER_MAX = 250  # Excel caps a header at 255 characters, formatting codes included
@@ -142,7 +141,10 @@ def xlsx_bytes(
     for name, table in sheets.items():
         require_uncertainty(table)
         _write_table(book.create_sheet(name[:31]), table, columns)
-    _write_dictionary(book.create_sheet(DICTIONARY), sheets, columns)
+    dictionary = write_dictionary(book, [(name[:31], _header(code, columns), str(code),
+                                          columns[code].meaning if code in columns else "")
+                                         for name, table in sheets.items() for code in written(table, columns)])
+    _bold_header(dictionary[1])
     if demo:
         _label_demo(book, demo)
     return workbook_bytes(book)
@@ -170,18 +172,6 @@ def _bold_header(row) -> None:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def _write_dictionary(sheet, sheets: Mapping[str, pd.DataFrame], columns: Mapping[str, Column]) -> None:
-    append_row(sheet, ["Feuille", "Colonne", "Code", "Signification"])
-    _bold_header(sheet[1])
-    for name, table in sheets.items():
-        for code in written(table, columns):
-            column = columns.get(code)
-            append_row(sheet, [name[:31], _header(code, columns), str(code), column.meaning if column else ""])
-    for letter, width in zip("ABCD", (14, 40, 22, 100)):
-        sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A2"
 
 
 def _write_table(sheet, table: pd.DataFrame, columns: Mapping[str, Column]) -> None:
