@@ -243,7 +243,8 @@ PROGRESS_COLUMNS = {
 }
 EXPORT_NOTES = (
     "Observatoire du numérique : engagements numérique responsable et leur progression.",
-    "Valeurs, cibles et projections dans l'unité de l'indicateur (colonne « Unité »), affichées avec ses décimales.",
+    "Valeurs, cibles et projections dans l'unité de l'indicateur (colonne « Unité »), affichées avec ses "
+    "décimales.",
     "Statut : méthode de mesure des progrès d'Open SDG (rythme observé rapporté au rythme nécessaire) ; "
     "projection : tendance linéaire avec intervalle de prédiction à 95 %.",
 )

@@ -5,9 +5,9 @@ CI bounds, unweighted n and reliability flag. Charts are rendered offline by vl-
 
 Files made from demonstration data say so (`demo=` the run's provenance note, `Results.demo_note`:
 which inputs are demonstration), in ways that survive the file being passed on without breaking
-machine reading: a workbook opens on its « Lisez-moi » sheet, whose first line is the note, and every data sheet keeps its
-column headers in row 1 but carries the label in its printed header, a red tab and the document properties; a CSV has no place for a notice that
-parsers would skip, so its file name says it (`download_name`). Charts carry it in their subtitle
+machine reading: a workbook opens on its « Lisez-moi » sheet, whose first line is the note, and
+every data sheet keeps its column headers in row 1 but carries the label in its printed header, a
+red tab and the document properties; a CSV has no place for a notice that parsers would skip, so its file name says it (`download_name`). Charts carry it in their subtitle
 (`observatoire.viz.charts.demo_labelled`).
 
 Files for people (docs/exports.md): French column headers with their unit (`labels.Column`),
@@ -64,7 +64,8 @@ def csv_bytes(table: pd.DataFrame, columns: Mapping[str, Column] | None = None) 
     percentage points), words for codes, `;` separator, decimal comma, UTF-8 with BOM.
 
     `columns`: code -> `labels.Column` (default: the estimate table's); a column without one keeps
-    its name and values; a column giving other columns' decimals (`decimals_from`) is not written. A CSV has one header row: the codes are in the XLSX « Dictionnaire »."""
+    its name and values; a column giving other columns' decimals (`decimals_from`) is not written.
+    A CSV has one header row: the codes are in the workbook's « Dictionnaire »."""
     require_uncertainty(table)
     columns = labels.estimate_columns() if columns is None else columns
     shown = pd.DataFrame({_header(code, columns): displayed(table, code, columns.get(code))

@@ -48,7 +48,8 @@ def show_detail(row) -> None:
                     file_name=export.download_name(row["id"], fmt, results.is_demo), mime=export.MIME[fmt],
                     on_click="ignore", key=f"chart-{fmt}")
             columns[3].download_button(
-                "Série XLSX", data=lambda: commitments.detail_xlsx(row, series, catalog.themes, demo=results.demo_note),
+                "Série XLSX",
+                data=lambda: commitments.detail_xlsx(row, series, catalog.themes, demo=results.demo_note),
                 file_name=export.download_name(row["id"], "xlsx", results.is_demo), mime=export.MIME["xlsx"],
                 on_click="ignore", key="series-xlsx")
     st.subheader("Comment le statut est calculé")

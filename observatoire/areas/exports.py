@@ -5,8 +5,8 @@ files with French column headers, numbers as displayed, the method note and the 
   keys; shares in 0..1), rounded as published; names come from the territory's geography.
 - `people_table(...)` and `people_columns(...)`: the same rows for people — French headers with
   their unit, words for codes, numbers shown as displayed (`observatoire.export`) — the CSV and
-  the XLSX sheet. The CSV is `;`-separated with decimal commas and a UTF-8 BOM (French spreadsheets open it in one click); it has no room for notes, so the demo
-  label is in its file name (`export.download_name`). The XLSX opens on a « Lisez-moi » sheet:
+  the XLSX sheet. The CSV is `;`-separated with decimal commas and a UTF-8 BOM (French
+  spreadsheets open it in one click); it has no room for notes, so the demo label is in its file name (`export.download_name`). The XLSX opens on a « Lisez-moi » sheet:
   provenance first, then how the list was made; its « Dictionnaire » gives each column's meaning
   and its key (the JSON keys).
 """
@@ -95,7 +95,8 @@ def people_columns(k: int, level: str, settings: Mapping[str, Any]) -> dict[str,
     zone = "de l'IRIS" if level == "iris" else "de la commune"
     spec = {
         "rank": ("Rang", "plain"), "tier": ("Priorité", "plain"), "rank_low": ("Rang au mieux (95 %)", "plain"),
-        "rank_high": ("Rang au pire (95 %)", "plain"), "p_top_k": (f"Chances d'être parmi les {k} premiers (%)", "share"),
+        "rank_high": ("Rang au pire (95 %)", "plain"),
+        "p_top_k": (f"Chances d'être parmi les {k} premiers (%)", "share"),
         "commune_name": (commune, "text"), "commune": (commune_code, "text"), "iris_name": (iris, "text"),
         "iris": (iris_code, "text"), "population_15plus": ("Habitants de 15 ans ou plus", "number"),
         "count": ("Personnes en difficulté (estimation)", "number"), "estimate": ("Part en difficulté (%)", "share"),

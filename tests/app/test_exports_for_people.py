@@ -110,8 +110,8 @@ def test_commitment_card_workbook(demo):
     row = demo.progress.set_index("id", drop=False).loc["INC01"].to_dict()
     data = commitments.detail_xlsx(row, headline_series(demo.indicator_values, "INC01"), {"inclusion": "Inclusion"})
     headers, dictionary, sheet = _workbook(data, "Série")
-    assert dictionary == {"Année": "year", "Valeur": "value", "IC à 95 % : bas": "ci_low", "IC à 95 % : haut": "ci_high",
-                          "Répondants (n)": "n_unweighted", "Source": "source"}
+    assert dictionary == {"Année": "year", "Valeur": "value", "IC à 95 % : bas": "ci_low",
+                          "IC à 95 % : haut": "ci_high", "Répondants (n)": "n_unweighted", "Source": "source"}
     assert {c.number_format for c in _column(sheet, headers, "Valeur")} == {"#,##0.0"}
     components, _, progress = _workbook(data, "Progression")
     lines = {r[0]: r[1:] for r in progress.iter_rows(min_row=2, values_only=True)}
