@@ -287,8 +287,8 @@ def detail_xlsx(row: Mapping, series: pd.DataFrame, themes: Mapping[str, str] | 
                                "component_code": list(PROGRESS_COLUMNS)})
     columns |= {"component": Column("Composante", "élément du calcul du statut"),
                 "component_value": Column("Valeur", "sa valeur, telle qu'affichée (unité de l'indicateur, ou %)"),
-                "component_code": Column("Code", "nom de la composante pour les programmes (clés de "
-                                         "« observatoire progress --json »)")}
+                "component_code": Column("Code", "nom de la composante pour les programmes (clé de "
+                                         "« observatoire progress --json » ou de progress.json)")}
     return export.xlsx_bytes({"Série": series[shown], "Progression": components},
                              notes=(f"{row['id']} · {row['title']}", *EXPORT_NOTES), columns=columns, demo=demo)
 
