@@ -134,9 +134,9 @@ def xlsx_bytes(
     book = Workbook()
     readme = book.active
     readme.title = "Lisez-moi"
-    for line in [demo, *notes] if demo else notes:
+    lines = [demo, *notes] if demo else list(notes)
+    for line in [*lines, None] if lines else lines:
         append_row(readme, [line])
-    append_row(readme, [])
     append_row(readme, [f"Sens de chaque colonne et son code (pour les programmes) : feuille « {DICTIONARY} »."])
     readme.column_dimensions["A"].width = 110
     for name, table in sheets.items():
