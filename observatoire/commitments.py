@@ -15,6 +15,7 @@ import pandas as pd
 
 from observatoire import export
 from observatoire.formatting import fmt_number, fmt_percent
+from observatoire.labels import Column, ci_headers
 from observatoire.indicators.progress import STATUS_LABELS_FR, STATUSES
 from observatoire.viz.charts import Projection, Unit, demo_labelled, trend_chart
 
@@ -214,33 +215,101 @@ def series_table(series: pd.DataFrame, unit: Unit) -> pd.DataFrame:
     )
 
 
-PROGRESS_EXPORT = (
-    "id", "theme", "title", "unit_short", "latest_year", "latest_value", "latest_ci_low", "latest_ci_high",
-    "target", "target_year", "status", "status_label", "base_year", "base_value", "cagr_actual", "cagr_required",
-    "ratio", "projection_year", "projection_2026", "projection_low", "projection_high", "projection_probability",
-    "reason", "caveat", "within_margin", "agreement", "agreement_note", "catalog_status",
-)
+LOW, HIGH = ci_headers(unit="")
+_VALUE = {"kind": "number", "decimals_from": "decimals"}  # in the indicator's unit, its decimals
+# The commitments table for people: code (the progress keys of `observatoire progress --json`) -> column.
+PROGRESS_COLUMNS = {
+    "id": Column("Engagement", "identifiant de l'engagement dans le catalogue des indicateurs"),
+    "theme_title": Column("Thème", "thème du catalogue"),
+    "title": Column("Intitulé", "intitulé de l'indicateur"),
+    "unit_short": Column("Unité", "unité des valeurs, des cibles et des projections de la ligne"),
+    "latest_year": Column("Dernière année", "année de la dernière valeur", "plain"),
+    "latest_value": Column("Dernière valeur", "dernière valeur observée", **_VALUE),
+    "latest_ci_low": Column(LOW, "borne basse de l'intervalle de confiance à 95 % de la dernière valeur, quand "
+                            "elle vient de l'enquête", **_VALUE),
+    "latest_ci_high": Column(HIGH, "borne haute de cet intervalle", **_VALUE),
+    "target": Column("Cible", "valeur visée", **_VALUE),
+    "target_year": Column("Année cible", "année où la cible doit être atteinte", "plain"),
+    "status_label": Column("Statut", "statut de progression (méthode de mesure des progrès d'Open SDG)"),
+    "base_year": Column("Année de référence", "année de la valeur de départ", "plain"),
+    "base_value": Column("Valeur de référence", "valeur de départ", **_VALUE),
+    "cagr_actual": Column("Rythme observé (% par an)", "taux de croissance annuel moyen observé depuis "
+                          "l'année de référence", "share", 1),
+    "cagr_required": Column("Rythme nécessaire (% par an)", "taux de croissance annuel moyen nécessaire pour "
+                            "atteindre la cible", "share", 1),
+    "ratio": Column("Rythme observé / nécessaire", "rapport des deux rythmes : 1 ou plus, le rythme suffit",
+                    "number", 2),
+    "projection_year": Column("Année de projection", "année de la valeur projetée", "plain"),
+    "projection_2026": Column("Valeur projetée", "projection de la tendance linéaire", **_VALUE),
+    "projection_low": Column("Projection : bas", "borne basse de l'intervalle de prédiction à 95 %", **_VALUE),
+    "projection_high": Column("Projection : haut", "borne haute de l'intervalle de prédiction à 95 %", **_VALUE),
+    "projection_probability": Column("Probabilité d'atteindre la cible (%)", "selon la projection", "share", 0),
+    "reason": Column("Explication du statut", "ce qui a décidé le statut"),
+    "caveat": Column("Réserve", "limite de la mesure, s'il y en a une"),
+    "within_margin": Column("Dans la marge d'erreur", "oui : le statut tient dans la marge d'erreur de l'enquête",
+                            words={True: "oui", False: "non"}),
+    "agreement_note": Column("Statut et projection", "si le statut et la probabilité d'atteindre la cible "
+                             "concordent, et sinon pourquoi"),
+    "catalog_status": Column("Engagement publié", "oui : engagement et cible publiés ; non : entrée illustrative",
+                             words={"published": "oui", "illustrative": "non"}),
+}
 EXPORT_NOTES = (
     "Observatoire du numérique : engagements numérique responsable et leur progression.",
-    "Valeurs dans l'unité de l'indicateur (unit_short) ; latest_ci_low / latest_ci_high : intervalle de "
-    "confiance à 95 % de la dernière valeur quand elle vient de l'enquête.",
-    "Statut : méthode de mesure des progrès d'Open SDG (ratio = rythme observé / rythme nécessaire) ; "
-    "projection : tendance linéaire avec intervalle de prédiction à 95 % ; agreement : le statut et la "
-    "probabilité d'atteindre la cible concordent (agree) ou non (status_optimistic, status_pessimistic), "
-    "expliqué dans agreement_note ; within_margin : statut dans la marge d'erreur de l'enquête.",
-    "catalog_status : published (engagement et cible publiés), sinon entrée illustrative.",
+    "Valeurs, cibles et projections dans l'unité de l'indicateur (colonne « Unité »), affichées avec ses "
+    "décimales.",
+    "Statut : méthode de mesure des progrès d'Open SDG (rythme observé rapporté au rythme nécessaire) ; "
+    "projection : tendance linéaire avec intervalle de prédiction à 95 %.",
 )
 
 
-def progress_xlsx(progress: pd.DataFrame, *, demo: str = "") -> bytes:
-    """The commitments table for elected officials (one row per indicator, every component)."""
-    return export.xlsx_bytes({"Engagements": progress[list(PROGRESS_EXPORT)]}, notes=EXPORT_NOTES, demo=demo)
+def _progress_table(progress: pd.DataFrame, themes: Mapping[str, str]) -> pd.DataFrame:
+    table = progress.assign(theme_title=progress["theme"].map(lambda t: themes.get(t, t)))
+    return table[[*PROGRESS_COLUMNS, "decimals"]]
 
 
-def detail_xlsx(row: Mapping, series: pd.DataFrame, *, demo: str = "") -> bytes:
-    """One indicator: its observed series (with CI and n) and its progress components."""
-    columns = [c for c in ("year", "value", "ci_low", "ci_high", "n_unweighted", "source") if c in series.columns]
-    components = pd.DataFrame({"composante": list(PROGRESS_EXPORT), "valeur": [row.get(c) for c in PROGRESS_EXPORT]})
-    components["valeur"] = components["valeur"].astype(str)
-    return export.xlsx_bytes({"Série": series[columns], "Progression": components},
-                             notes=(f"{row['id']} · {row['title']}", *EXPORT_NOTES), demo=demo)
+def progress_xlsx(progress: pd.DataFrame, themes: Mapping[str, str] | None = None, *, demo: str = "") -> bytes:
+    """The commitments table for elected officials (one row per indicator, every component);
+    `themes`: the catalogue's theme titles by code."""
+    table = _progress_table(progress, themes or {})
+    return export.xlsx_bytes({"Engagements": table}, notes=EXPORT_NOTES, columns=PROGRESS_COLUMNS, demo=demo)
+
+
+SERIES_COLUMNS = {
+    "year": Column("Année", "année de la valeur", "plain"),
+    "value": Column("Valeur", "valeur observée, dans l'unité de l'indicateur"),
+    "ci_low": Column(LOW, "borne basse de l'intervalle de confiance à 95 % (valeurs de l'enquête)"),
+    "ci_high": Column(HIGH, "borne haute de cet intervalle"),
+    "n_unweighted": Column("Répondants (n)", "nombre de répondants (valeurs de l'enquête)", "number"),
+    "source": Column("Source", "d'où vient la valeur"),
+}
+
+
+def detail_xlsx(row: Mapping, series: pd.DataFrame, themes: Mapping[str, str] | None = None, *,
+                demo: str = "") -> bytes:
+    """One indicator: its observed series (with CI and n, in its unit and decimals) and its progress
+    components (one line each: header, value, code)."""
+    decimals = int(row["decimals"]) if present(row.get("decimals")) else 1
+    value = {"kind": "number", "decimals": decimals}
+    columns = {code: Column(c.header, c.meaning, **value) if code in ("value", "ci_low", "ci_high") else c
+               for code, c in SERIES_COLUMNS.items()}
+    shown = [c for c in columns if c in series.columns]
+    table = _progress_table(pd.DataFrame([dict(row)]), themes or {})
+    values = [_component(table, code) for code in PROGRESS_COLUMNS]
+    components = pd.DataFrame({"component": [c.header for c in PROGRESS_COLUMNS.values()], "component_value": values,
+                               "component_code": list(PROGRESS_COLUMNS)})
+    columns |= {"component": Column("Composante", "élément du calcul du statut"),
+                "component_value": Column("Valeur", "sa valeur, telle qu'affichée (unité de l'indicateur, ou %)"),
+                "component_code": Column("Code", "nom de la composante pour les programmes (clé de "
+                                         "« observatoire progress --json » ou de progress.json)")}
+    return export.xlsx_bytes({"Série": series[shown], "Progression": components},
+                             notes=(f"{row['id']} · {row['title']}", *EXPORT_NOTES), columns=columns, demo=demo)
+
+
+def _component(table: pd.DataFrame, code: str) -> str:
+    """One progress component as the CSV would show it (rounded, in words), as French text."""
+    value = export.displayed(table, code, PROGRESS_COLUMNS[code]).iloc[0]
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value).replace(".", ",")
+    return str(value)

@@ -5,10 +5,14 @@ CI bounds, unweighted n and reliability flag. Charts are rendered offline by vl-
 
 Files made from demonstration data say so (`demo=` the run's provenance note, `Results.demo_note`:
 which inputs are demonstration), in ways that survive the file being passed on without breaking
-machine reading: a workbook opens on its « Lisez-moi » sheet, whose first line is the note, and every data sheet keeps its column names in row 1 but carries the label in
-its printed header, a red tab and the document properties; a CSV has no place for a notice that
-parsers would skip, so its file name says it (`download_name`). Charts carry it in their subtitle
+machine reading: a workbook opens on its « Lisez-moi » sheet, whose first line is the note, and
+every data sheet keeps its column headers in row 1 but carries the label in its printed header, a
+red tab and the document properties; a CSV has no place for a notice that parsers would skip, so its file name says it (`download_name`). Charts carry it in their subtitle
 (`observatoire.viz.charts.demo_labelled`).
+
+Files for people (docs/exports.md): French column headers with their unit (`labels.Column`),
+values rounded as displayed (in a CSV) or at full precision behind a number format (in a
+workbook), words for codes; the codes stay available in the workbook's « Dictionnaire » sheet.
 
 Every text cell goes through `observatoire.sheets` (formula text neutralised, XLSX text typed as
 strings, workbooks built in memory): a value typed by a user never runs as a formula.
@@ -25,7 +29,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from observatoire.sheets import append_row, csv_text, workbook_bytes
+from observatoire import labels
+from observatoire.labels import Column
+from observatoire.sheets import DICTIONARY, append_row, csv_text, workbook_bytes, write_dictionary
 
 MIME = {
     "csv": "text/csv",
@@ -35,20 +41,6 @@ MIME = {
     "pdf": "application/pdf",
 }
 UNCERTAINTY = ("ci_low", "ci_high", "n_unweighted", "flag")
-# Meaning of the estimate-table columns, written in the workbook's « Lisez-moi » sheet.
-COLUMN_NOTES = {
-    "estimate": "estimation pondérée (part entre 0 et 1 pour une proportion)",
-    "se": "erreur type (linéarisation)",
-    "ci_low": "borne basse de l'intervalle de confiance à 95 %",
-    "ci_high": "borne haute de l'intervalle de confiance à 95 %",
-    "ci_method": "méthode de l'intervalle (logit, wilson, …)",
-    "cv": "coefficient de variation",
-    "deff": "effet de plan",
-    "n_unweighted": "nombre de répondants (non pondéré)",
-    "weighted_n": "effectif pondéré",
-    "flag": "fiabilité : ok (fiable), fragile (à interpréter avec prudence), withheld (donnée non diffusée : "
-    "effectif trop faible, estimation et intervalle effacés)",
-}
 HEADER_FILL = PatternFill("solid", fgColor="000091")
 DEMO_RED = "C9191E"
 PRINTED_HEADER_MAX = 250  # Excel caps a header at 255 characters, formatting codes included
@@ -67,33 +59,93 @@ def download_name(stem: str, extension: str, demo: bool) -> str:
     return f"{stem}_demonstration.{extension}" if demo else f"{stem}.{extension}"
 
 
-def csv_bytes(table: pd.DataFrame) -> bytes:
-    """CSV as French spreadsheets open it: `;` separator, decimal comma, UTF-8 with BOM."""
+def csv_bytes(table: pd.DataFrame, columns: Mapping[str, Column] | None = None) -> bytes:
+    """CSV as French spreadsheets open it: French headers, values rounded as displayed (shares in
+    percentage points), words for codes, `;` separator, decimal comma, UTF-8 with BOM.
+
+    `columns`: code -> `labels.Column` (default: the estimate table's); a column without one keeps
+    its name and values; a column giving other columns' decimals (`decimals_from`) is not written.
+    A CSV has one header row: the codes are in the workbook's « Dictionnaire »."""
     require_uncertainty(table)
-    return csv_text(table, sep=";", decimal=",").encode("utf-8-sig")
+    columns = labels.estimate_columns() if columns is None else columns
+    shown = pd.DataFrame({_header(code, columns): displayed(table, code, columns.get(code))
+                          for code in written(table, columns)})
+    return csv_text(shown, sep=";", decimal=",").encode("utf-8-sig")
+
+
+def written(table: pd.DataFrame, columns: Mapping[str, Column]) -> list:
+    """The table's columns as written: all but those that only give other columns' decimals."""
+    helpers = {c.decimals_from for c in columns.values() if c.decimals_from}
+    return [code for code in table.columns if code not in helpers]
+
+
+def _header(code, columns: Mapping[str, Column]) -> str:
+    return columns[code].header if code in columns else str(code)
+
+
+def displayed(table: pd.DataFrame, code, column: Column | None) -> pd.Series:
+    """One column as displayed: rounded to its decimals (per row when they vary), words for codes."""
+    values = table[code]
+    if column is None:
+        return values
+    if column.words:
+        return values.map(lambda v: column.words.get(v, v))
+    if column.kind == "plain" and pd.api.types.is_float_dtype(values) and values.dropna().mod(1).eq(0).all():
+        return values.astype("Int64")  # a year or a rank, never « 2024,0 »
+    if column.kind not in ("share", "number"):
+        return values
+    numbers = pd.to_numeric(values, errors="coerce").astype(float) * (100 if column.kind == "share" else 1)
+    if column.decimals_from:  # as text: a column of mixed decimals would be re-read as floats
+        return pd.Series([v if pd.isna(v) or pd.isna(d) else f"{v:.{int(d)}f}".replace(".", ",")
+                          for v, d in zip(numbers, table[column.decimals_from])], index=table.index, dtype=object)
+    rounded = numbers.round(column.decimals)
+    return rounded.round().astype("Int64") if column.decimals == 0 else rounded
+
+
+def number_format(column: Column, decimals: int | None = None) -> str | None:
+    """The XLSX number format that shows a full-precision cell as the app displays it."""
+    places = column.decimals if decimals is None else decimals
+    fraction = "." + "0" * places if places else ""
+    if column.kind == "share":
+        return f"0{fraction} %"
+    if column.kind == "number":
+        return f"#,##0{fraction}"
+    if column.kind == "plain":
+        return "0"
+    return None
 
 
 def xlsx_bytes(
     sheets: Mapping[str, pd.DataFrame],
     notes: Sequence[str] = (),
-    percent_columns: Sequence[str] = (),
+    columns: Mapping[str, Column] | None = None,
     *,
     demo: str = "",
 ) -> bytes:
-    """A workbook: a « Lisez-moi » sheet (notes + column meanings), then one sheet per table.
+    """A workbook: a « Lisez-moi » sheet (notes), one sheet per table, then the « Dictionnaire »
+    (each column's French header, its code for programs, its meaning).
 
-    Columns named in `percent_columns` get a percentage number format (values stay shares).
-    `demo`: the provenance note when some inputs are demonstration data; every sheet says so
-    (module docstring).
+    Tables have French headers in row 1 (`columns`: code -> `labels.Column`, default: the estimate
+    table's), words for coded values, and numbers at full precision shown rounded by a number
+    format (`0.0 %`, `#,##0`). `demo`: the provenance note when some inputs are demonstration data;
+    every sheet says so (module docstring).
     """
+    columns = labels.estimate_columns() if columns is None else columns
     book = Workbook()
     readme = book.active
     readme.title = "Lisez-moi"
-    columns = [c for table in sheets.values() for c in table.columns]
-    _write_readme(readme, [demo, *notes] if demo else notes, columns)
+    lines = [demo, *notes] if demo else list(notes)
+    for line in [*lines, None] if lines else lines:
+        append_row(readme, [line])
+    append_row(readme, [f"Sens de chaque colonne et son code (pour les programmes) : feuille « {DICTIONARY} »."])
+    readme.column_dimensions["A"].width = 110
     for name, table in sheets.items():
         require_uncertainty(table)
-        _write_table(book.create_sheet(name[:31]), table, percent_columns)
+        _write_table(book.create_sheet(name[:31]), table, columns)
+    dictionary = write_dictionary(book, [(name[:31], _header(code, columns), str(code),
+                                          columns[code].meaning if code in columns else "")
+                                         for name, table in sheets.items() for code in written(table, columns)])
+    _bold_header(dictionary[1])
     if demo:
         _label_demo(book, demo)
     return workbook_bytes(book)
@@ -116,36 +168,30 @@ def _printed(note: str) -> str:
     return "Données de démonstration — synthétiques, ne pas citer (détail : feuille « Lisez-moi »)."
 
 
-def _write_readme(sheet, notes: Sequence[str], columns: Sequence[str]) -> None:
-    for line in notes:
-        append_row(sheet, [line])
-    sheet.append([])
-    described = [c for c in COLUMN_NOTES if c in set(columns)]
-    if described:
-        append_row(sheet, ["colonne", "signification"])
-        for cell in sheet[sheet.max_row]:
-            cell.font = Font(bold=True)
-        for column in described:
-            append_row(sheet, [column, COLUMN_NOTES[column]])
-    sheet.column_dimensions["A"].width = 18
-    sheet.column_dimensions["B"].width = 100
-
-
-def _write_table(sheet, table: pd.DataFrame, percent_columns: Sequence[str]) -> None:
-    append_row(sheet, [str(c) for c in table.columns])
-    for cell in sheet[1]:
+def _bold_header(row) -> None:
+    for cell in row:
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in table.itertuples(index=False):
+
+
+def _write_table(sheet, table: pd.DataFrame, columns: Mapping[str, Column]) -> None:
+    codes = written(table, columns)
+    append_row(sheet, [_header(code, columns) for code in codes])
+    _bold_header(sheet[1])
+    worded = pd.DataFrame({code: displayed(table, code, columns[code]) if code in columns and columns[code].words
+                           else table[code] for code in codes})
+    for row in worded.itertuples(index=False):
         append_row(sheet, row)
-    for position, column in enumerate(table.columns, start=1):
-        letter = get_column_letter(position)
-        width = max([len(str(column))] + [len(str(v)) for v in table[column].head(200)])
-        sheet.column_dimensions[letter].width = min(max(10, width + 2), 60)
-        if column in percent_columns:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
-                cell.number_format = "0.0%"
+    for position, code in enumerate(codes, start=1):
+        width = max([len(_header(code, columns)) // 2] + [len(str(v)) for v in worded[code].head(200)])
+        sheet.column_dimensions[get_column_letter(position)].width = min(max(10, width + 2), 60)
+        column = columns.get(code)
+        if column is not None and number_format(column) is not None:
+            per_row = table[column.decimals_from] if column.decimals_from else None
+            for i, (cell,) in enumerate(sheet.iter_rows(min_row=2, min_col=position, max_col=position)):
+                places = None if per_row is None or pd.isna(per_row.iloc[i]) else int(per_row.iloc[i])
+                cell.number_format = number_format(column, places)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
 

@@ -107,6 +107,22 @@ def _type(cell, value: object) -> None:
         cell._value = repr(value)
 
 
+DICTIONARY = "Dictionnaire"
+
+
+def write_dictionary(book, rows: Iterable[tuple[str, str, str, str]]):
+    """The « Dictionnaire » sheet: for each column (sheet, French header, code, meaning), so that a
+    program finds the codes behind the headers people read. Returns the sheet."""
+    sheet = book.create_sheet(DICTIONARY)
+    append_row(sheet, ["Feuille", "Colonne", "Code", "Signification"])
+    for row in rows:
+        append_row(sheet, row)
+    for letter, width in zip("ABCD", (14, 40, 22, 100)):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
 def workbook_bytes(book) -> bytes:
     """The workbook as .xlsx bytes, built in memory.
 

@@ -46,7 +46,8 @@ def show_detail(row) -> None:
                     file_name=export.download_name(row["id"], fmt, results.is_demo), mime=export.MIME[fmt],
                     on_click="ignore", key=f"chart-{fmt}")
             columns[3].download_button(
-                "Série XLSX", data=lambda: commitments.detail_xlsx(row, series, demo=results.demo_note),
+                "Série XLSX",
+                data=lambda: commitments.detail_xlsx(row, series, catalog.themes, demo=results.demo_note),
                 file_name=export.download_name(row["id"], "xlsx", results.is_demo), mime=export.MIME["xlsx"],
                 on_click="ignore", key="series-xlsx")
     st.subheader("Comment le statut est calculé")
@@ -79,7 +80,7 @@ def show_overview() -> None:
             commitment_line(row, key=f"open-{row['id']}", large=presentation)
     if not presentation:
         st.download_button("Tableau des engagements (XLSX)",
-                           data=lambda: commitments.progress_xlsx(shown, demo=results.demo_note),
+                           data=lambda: commitments.progress_xlsx(shown, catalog.themes, demo=results.demo_note),
                            file_name=export.download_name("engagements", "xlsx", results.is_demo),
                            mime=export.MIME["xlsx"], on_click="ignore")
 

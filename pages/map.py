@@ -7,7 +7,7 @@ import streamlit as st
 from observatoire import export, labels
 from observatoire.formatting import ci_long
 from observatoire.stats import COLUMNS
-from observatoire.ui import components, loaders
+from observatoire.ui import components, loaders, tables
 from observatoire.ui.legend import show_legend
 from observatoire.ui.support import show_support
 from observatoire.viz import maps
@@ -58,7 +58,8 @@ def map_view() -> SimpleNamespace:
     group_labels = labels.group_labels(results.spec, results.geography, geo_level)
     return SimpleNamespace(
         classes=classes, summary=summary, deck=components.SerializedDeck(deck),
-        export_table=table.assign(name=table["domain"].map(group_labels)),
+        export_table=tables.estimates_export(table.sort_values("domain"), group_labels),
+        export_columns=tables.export_columns(geo_level, ci_level),
         display=components.display_estimates(table.sort_values("domain"), group_labels, ci_level),
     )
 
@@ -76,12 +77,12 @@ with side_column:
     show_legend(view.classes, f"Part des {results.spec.population_of(variable)}, {wave}")
     st.caption(view.summary)
     stem = f"carte_{variable}_{level}_{wave}"
-    st.download_button("Tableau CSV", data=lambda: export.csv_bytes(view.export_table),
+    st.download_button("Tableau CSV", data=lambda: export.csv_bytes(view.export_table, view.export_columns),
                        file_name=export.download_name(stem, "csv", results.is_demo), mime=export.MIME["csv"],
                        on_click="ignore")
     st.download_button("Tableau XLSX", data=lambda: export.xlsx_bytes(
         {"Carte": view.export_table}, notes=[f"Observatoire du numérique : {subject}, {wave}. {view.summary}"],
-        percent_columns=("estimate", "ci_low", "ci_high"), demo=results.demo_note),
+        columns=view.export_columns, demo=results.demo_note),
         file_name=export.download_name(stem, "xlsx", results.is_demo), mime=export.MIME["xlsx"], on_click="ignore")
 # Full width, so that the table never needs a scroll area (not reachable by keyboard).
 st.subheader("Les chiffres de la carte")

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from observatoire import export
+from observatoire import export, labels
 
 DEMO_NOTE = "Données de démonstration — synthétiques, ne pas citer : enquête."
 from observatoire.viz.charts import bar_chart, demo_labelled
@@ -13,22 +13,31 @@ from observatoire.viz.charts import bar_chart, demo_labelled
 TABLE = pd.DataFrame(
     {
         "domain": ["Bordeaux", "Ambès", "Cenon"],
-        "estimate": [0.191, None, 0.25],
+        "estimate": [0.19123456789, None, 0.25],
         "ci_low": [0.17, None, 0.15],
         "ci_high": [0.21, None, 0.37],
         "n_unweighted": [1200, 12, 45],
         "flag": ["ok", "withheld", "fragile"],
     }
 )
+HEADERS = ["Code", "Part (%)", "IC à 95 % : bas (%)", "IC à 95 % : haut (%)", "Répondants (n)", "Fiabilité"]
 
 
 def test_csv_is_french_spreadsheet_friendly():
     data = export.csv_bytes(TABLE)
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0] == "domain;estimate;ci_low;ci_high;n_unweighted;flag"
-    assert lines[1] == "Bordeaux;0,191;0,17;0,21;1200;ok"
-    assert lines[2] == "Ambès;;;;12;withheld"  # withheld: n and flag kept, no value
+    assert lines[0] == ";".join(HEADERS)  # French headers with their unit, never the codes
+    assert lines[1] == "Bordeaux;19,1;17,0;21,0;1200;fiable"  # shares in points, rounded as displayed
+    assert lines[2] == "Ambès;;;;12;non diffusée"  # withheld: n and flag kept, no value
+    assert lines[3] == "Cenon;25,0;15,0;37,0;45;à interpréter avec prudence"
+
+
+def test_csv_rounds_each_row_to_its_own_decimals():
+    table = pd.DataFrame({"value": [12.3456, 1234.5678], "decimals": [1, 0], "note": ["a", "b"]})
+    columns = {"value": labels.Column("Valeur", kind="number", decimals_from="decimals")}
+    lines = export.csv_bytes(table, columns).decode("utf-8-sig").splitlines()
+    assert lines == ["Valeur;note", "12,3;a", "1235;b"]  # the decimals column itself is not written
 
 
 @pytest.mark.parametrize("dropped", ["ci_low", "ci_high", "n_unweighted", "flag"])
@@ -39,18 +48,33 @@ def test_estimates_cannot_leave_without_uncertainty(dropped):
         export.xlsx_bytes({"t": TABLE.drop(columns=dropped)})
 
 
-def test_xlsx_has_readme_and_formatted_table():
-    data = export.xlsx_bytes({"Communes": TABLE}, notes=["Observatoire — test"], percent_columns=["estimate"])
+def test_xlsx_has_french_headers_full_precision_and_a_dictionary_of_codes():
+    data = export.xlsx_bytes({"Communes": TABLE}, notes=["Observatoire — test"])
     book = load_workbook(io.BytesIO(data))
-    assert book.sheetnames == ["Lisez-moi", "Communes"]
-    readme = [row for row in book["Lisez-moi"].iter_rows(values_only=True)]
-    assert readme[0][0] == "Observatoire — test"
-    assert any(row[0] == "flag" and "donnée non diffusée" in row[1] for row in readme if row[1])
+    assert book.sheetnames == ["Lisez-moi", "Communes", export.DICTIONARY]
+    readme = [row[0] for row in book["Lisez-moi"].iter_rows(values_only=True)]
+    assert readme[0] == "Observatoire — test" and any("« Dictionnaire »" in str(line) for line in readme)
     sheet = book["Communes"]
-    assert [c.value for c in sheet[1]] == list(TABLE.columns)
-    assert sheet["B2"].value == pytest.approx(0.191) and sheet["B2"].number_format == "0.0%"
-    assert sheet["B3"].value is None and sheet["E3"].value == 12 and sheet["F3"].value == "withheld"
+    assert [c.value for c in sheet[1]] == HEADERS
+    # the cell keeps every digit; its number format shows it as the app does (19,1 %)
+    assert sheet["B2"].value == pytest.approx(0.19123456789, abs=1e-12) and sheet["B2"].number_format == "0.0 %"
+    assert sheet["C2"].number_format == "0.0 %" and sheet["E2"].number_format == "#,##0"
+    assert sheet["B3"].value is None and sheet["E3"].value == 12 and sheet["F3"].value == "non diffusée"
     assert sheet.freeze_panes == "A2"
+    dictionary = list(book[export.DICTIONARY].iter_rows(values_only=True))
+    assert dictionary[0] == ("Feuille", "Colonne", "Code", "Signification")
+    assert [(row[1], row[2]) for row in dictionary[1:]] == list(zip(HEADERS, TABLE.columns))
+    assert all(row[3] for row in dictionary[1:])  # every column explained
+
+
+def test_a_script_finds_the_codes_through_the_dictionary():
+    data = export.xlsx_bytes({"Communes": TABLE})
+    dictionary = pd.read_excel(io.BytesIO(data), sheet_name=export.DICTIONARY)
+    table = pd.read_excel(io.BytesIO(data), sheet_name="Communes")
+    codes = dict(zip(dictionary["Colonne"], dictionary["Code"]))
+    back = table.rename(columns=codes)
+    assert list(back.columns) == list(TABLE.columns)
+    assert back["estimate"].iloc[0] == pytest.approx(TABLE["estimate"].iloc[0])
 
 
 @pytest.mark.parametrize(
@@ -89,11 +113,11 @@ def _labels(book) -> list[str]:
 def test_demo_xlsx_says_so_on_every_sheet_and_keeps_its_table_readable():
     data = export.xlsx_bytes({"Communes": TABLE, "Autre": TABLE}, notes=["Observatoire — test"], demo=DEMO_NOTE)
     book = load_workbook(io.BytesIO(data))
-    assert _labels(book) == [DEMO_NOTE] * 6
+    assert _labels(book) == [DEMO_NOTE] * 7
     assert book["Lisez-moi"]["A2"].value == "Observatoire — test"
     assert all(sheet.sheet_properties.tabColor.rgb.endswith(export.DEMO_RED) for sheet in book.worksheets)
-    back = pd.read_excel(io.BytesIO(data), sheet_name="Communes")  # row 1 still holds the column names
-    assert list(back.columns) == list(TABLE.columns) and len(back) == len(TABLE)
+    back = pd.read_excel(io.BytesIO(data), sheet_name="Communes")  # row 1 still holds the column headers
+    assert list(back.columns) == HEADERS and len(back) == len(TABLE)
 
 
 def test_xlsx_of_real_data_has_no_demo_label():

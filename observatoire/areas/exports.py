@@ -1,13 +1,14 @@
 """The targeting list as people and programs read it: JSON records with stable keys, and CSV / XLSX
-files with French column headers, percentages in points, the method note and the provenance.
+files with French column headers, numbers as displayed, the method note and the provenance.
 
 - `list_table(ranked, geography)`: the stable keys of `LIST_COLUMNS` (the `quartiers --json`
   keys; shares in 0..1), rounded as published; names come from the territory's geography.
-- `human_table(...)`: the same rows with French headers, shares in percentage points, words
-  for codes — the CSV and the XLSX sheet. The CSV is `;`-separated with decimal commas and a
-  UTF-8 BOM (French spreadsheets open it in one click); it has no room for notes, so the demo
-  label is in its file name (`export.download_name`). The XLSX opens on a « Lisez-moi » sheet:
-  provenance first, then how the list was made and what each column means.
+- `people_table(...)` and `people_columns(...)`: the same rows for people — French headers with
+  their unit, words for codes, numbers shown as displayed (`observatoire.export`) — the CSV and
+  the XLSX sheet. The CSV is `;`-separated with decimal commas and a UTF-8 BOM (French
+  spreadsheets open it in one click); it has no room for notes, so the demo label is in its file name (`export.download_name`). The XLSX opens on a « Lisez-moi » sheet:
+  provenance first, then how the list was made; its « Dictionnaire » gives each column's meaning
+  and its key (the JSON keys).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from observatoire.areas import labels
 from observatoire.areas.ranking import FLAGS
 from observatoire.export import csv_bytes, xlsx_bytes
 from observatoire.geo import Geography
+from observatoire.labels import ZONE_HEADERS, Column, estimate_columns
 
 # Stable keys of the list (JSON keys), with their French meaning.
 LIST_COLUMNS = {
@@ -84,39 +86,50 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
-def headers(k: int, level: str) -> dict[str, str]:
-    """French column headers of the human table, by key."""
-    zone = "IRIS" if level == "iris" else "commune"
-    return {
-        "rank": "Rang", "tier": "Priorité", "rank_low": "Rang au mieux (95 %)", "rank_high": "Rang au pire (95 %)",
-        "p_top_k": f"Chances d'être parmi les {k} premiers (%)", "commune_name": "Commune", "commune": "Code commune",
-        "iris_name": "IRIS", "iris": "Code IRIS", "population_15plus": "Habitants de 15 ans ou plus",
-        "count": "Personnes en difficulté (estimation)", "estimate": "Part en difficulté (%)",
-        "ci_low": "IC à 95 % : bas (%)", "ci_high": "IC à 95 % : haut (%)", "n_unweighted": "Répondants (n)",
-        "direct": "Estimation directe (%)", "gamma": f"Poids des répondants de l'{zone} (%)" if level == "iris"
-        else "Poids des répondants de la commune (%)", "method": "Méthode",
-        "fragility_index": "Indice de fragilité (1 à 10)",
-        "support_distance_m": "Distance au lieu de médiation le plus proche (m)", "flag": "Fiabilité",
-        "flags": "Signalements",
+def people_columns(k: int, level: str, settings: Mapping[str, Any]) -> dict[str, Column]:
+    """The list's columns for people (CSV and XLSX): French header with its unit, meaning (the
+    workbook's « Dictionnaire »), number format, words for codes."""
+    shared = estimate_columns()
+    commune, commune_code, _ = ZONE_HEADERS["commune"]
+    iris, iris_code, _ = ZONE_HEADERS["iris"]
+    zone = "de l'IRIS" if level == "iris" else "de la commune"
+    spec = {
+        "rank": ("Rang", "plain"), "tier": ("Priorité", "plain"), "rank_low": ("Rang au mieux (95 %)", "plain"),
+        "rank_high": ("Rang au pire (95 %)", "plain"),
+        "p_top_k": (f"Chances d'être parmi les {k} premiers (%)", "share"),
+        "commune_name": (commune, "text"), "commune": (commune_code, "text"), "iris_name": (iris, "text"),
+        "iris": (iris_code, "text"), "population_15plus": ("Habitants de 15 ans ou plus", "number"),
+        "count": ("Personnes en difficulté (estimation)", "number"), "estimate": ("Part en difficulté (%)", "share"),
+        "ci_low": (shared["ci_low"].header, "share"), "ci_high": (shared["ci_high"].header, "share"),
+        "n_unweighted": (shared["n_unweighted"].header, "number"), "direct": ("Estimation directe (%)", "share"),
+        "gamma": (f"Poids des répondants {zone} (%)", "share"), "method": ("Méthode", "text"),
+        "fragility_index": ("Indice de fragilité (1 à 10)", "number"),
+        "support_distance_m": ("Distance au lieu de médiation le plus proche (m)", "number"),
+        "flag": (shared["flag"].header, "text"),
     }
+    decimals = {"p_top_k": 1, "estimate": 1, "ci_low": 1, "ci_high": 1, "direct": 1, "fragility_index": 1}
+    words = {"method": labels.METHODS, "flag": labels.RELIABILITY}
+    columns = {key: Column(header, LIST_COLUMNS[key], kind, decimals.get(key, 0), words=words.get(key, {}))
+               for key, (header, kind) in spec.items()}
+    flags = ", ".join(labels.flag_label(c, settings) for c in FLAGS) if settings else ""
+    return columns | {"flags": Column("Signalements", f"signalements de la zone : {flags}" if flags else "")}
 
 
-def human_table(ranked: pd.DataFrame, geography: Geography, settings: Mapping[str, Any]) -> pd.DataFrame:
-    """The list with French headers and words, shares in percentage points (1 decimal)."""
+def people_table(ranked: pd.DataFrame, geography: Geography, settings: Mapping[str, Any]) -> pd.DataFrame:
+    """The list for people, in reading order: shares at full precision (each file rounds them as
+    displayed: once, from the unrounded value), the weight of the respondents to the tenth as the
+    model reports it, signals in words."""
     level = ranked.attrs.get("level", "iris")
     table = list_table(ranked, geography)
-    for column in PERCENT:  # from the unrounded values: rounding twice could move the last digit
-        values = ranked[column].astype(float)
-        table[column] = (values.round(1) * 100).round(0) if column == "gamma" else (values * 100).round(1)
+    for column in PERCENT:
+        table[column] = ranked[column].astype(float).round(1) if column == "gamma" else ranked[column].astype(float)
     table["tier"] = table["tier"].astype("Int64")
-    table["method"] = table["method"].map(labels.METHODS)
-    table["flag"] = table["flag"].map(labels.RELIABILITY)
     table["flags"] = [labels.flags_text(flags, settings) for flags in ranked["flags"]]
     order = ["rank", "tier", "rank_low", "rank_high", "p_top_k", "commune_name", "commune",
              *(["iris_name", "iris"] if level == "iris" else []), "population_15plus", "count", "estimate", "ci_low",
              "ci_high", "n_unweighted", "direct", "gamma", "method", "fragility_index", "support_distance_m", "flag",
              "flags"]
-    return table[order].rename(columns=headers(ranked.attrs.get("k", 20), level))
+    return table[order]
 
 
 def notes(ranked: pd.DataFrame, settings: Mapping[str, Any], provenance: Sequence[str]) -> list[str]:
@@ -139,10 +152,6 @@ def notes(ranked: pd.DataFrame, settings: Mapping[str, Any], provenance: Sequenc
         "l'estimation directe de la zone et une prédiction tirée des zones semblables, d'autant plus que la zone a "
         f"peu de répondants. Estimation directe non diffusée en dessous de {settings['reliability_withhold_n']} "
         "répondants (secret statistique).",
-        "",
-        "Colonnes :",
-        *[f"{headers(k, level)[key]} : {LIST_COLUMNS[key]}" for key in keys(level)],
-        f"{headers(k, level)['flags']} : {', '.join(labels.flag_label(c, settings) for c in FLAGS)}",
     ]
 
 
@@ -155,13 +164,16 @@ def source_lines(survey_name: str, wave: int, territory) -> list[str]:
 
 
 def list_csv(ranked: pd.DataFrame, geography: Geography, settings: Mapping[str, Any]) -> bytes:
-    """The list as CSV bytes (`;`, decimal comma, UTF-8 with BOM, French headers)."""
-    return csv_bytes(human_table(ranked, geography, settings))
+    """The list as CSV bytes (`;`, decimal comma, UTF-8 with BOM, French headers, rounded as shown)."""
+    attrs = ranked.attrs
+    return csv_bytes(people_table(ranked, geography, settings),
+                     people_columns(attrs.get("k", 20), attrs.get("level", "iris"), settings))
 
 
 def list_xlsx(ranked: pd.DataFrame, geography: Geography, settings: Mapping[str, Any], *,
               provenance: Sequence[str] = (), demo: str = "") -> bytes:
-    """The list as a workbook: « Lisez-moi » (provenance, method, columns), then the list."""
-    sheet = "Quartiers" if ranked.attrs.get("level", "iris") == "iris" else "Communes"
-    return xlsx_bytes({sheet: human_table(ranked, geography, settings)},
-                      notes=notes(ranked, settings, provenance), demo=demo)
+    """The list as a workbook: « Lisez-moi » (provenance, method), the list, its « Dictionnaire »."""
+    level = ranked.attrs.get("level", "iris")
+    sheet = "Quartiers" if level == "iris" else "Communes"
+    return xlsx_bytes({sheet: people_table(ranked, geography, settings)}, notes=notes(ranked, settings, provenance),
+                      columns=people_columns(ranked.attrs.get("k", 20), level, settings), demo=demo)

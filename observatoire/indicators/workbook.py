@@ -1,7 +1,8 @@
 """Excel round trip for the services: template, checked import, merge with history.
 
 `write_template` writes a workbook (French headers, an instructions sheet, drop-down lists of
-indicator ids, years, levels and statuses, and the values known so far). `read_workbook`
+indicator ids, years, levels and statuses, the values known so far, and a « Dictionnaire » of the
+columns' codes: the import reads either the French header or the code). `read_workbook`
 checks every cell and reports every problem with its sheet and cell, then `plan_changes` lists
 what would change and `apply_import` writes the merged values and the history in one
 transaction (`observatoire.indicators.store`). The input workbook is never saved.
@@ -43,7 +44,7 @@ from observatoire.indicators.values import (
     values_csv,
 )
 from observatoire.readers import open_xlsx, xlsx_errors
-from observatoire.sheets import append_row, restore, set_cell, workbook_bytes
+from observatoire.sheets import append_row, restore, set_cell, workbook_bytes, write_dictionary
 
 VALUES_SHEET = "Valeurs"
 INSTRUCTIONS_SHEET = "Instructions"
@@ -55,6 +56,20 @@ HEADERS = {
     "geo_code": "Code géographique", "breakdown": "Ventilation", "value": "Valeur",
     "ci_low": "IC bas", "ci_high": "IC haut", "n_unweighted": "Effectif non pondéré",
     "source": "Source", "status": "Statut",
+}
+# What each column holds (the « Dictionnaire » sheet, beside the code a program may use as header).
+MEANINGS = {
+    "indicator": "identifiant de l'indicateur (intitulés : feuille « Indicateurs »)",
+    "year": "année de la valeur",
+    "geo_level": "territory (le territoire entier), commune ou iris",
+    "geo_code": "code du territoire, code Insee de la commune ou code IRIS",
+    "breakdown": "ventilation (vide pour la valeur d'ensemble)",
+    "value": "valeur dans l'unité de l'indicateur (une part en pourcentage : 45 pour 45 %)",
+    "ci_low": "borne basse de l'intervalle de confiance, s'il y en a un",
+    "ci_high": "borne haute de l'intervalle de confiance, s'il y en a un",
+    "n_unweighted": "nombre de répondants, pour une valeur issue d'une enquête",
+    "source": "fichier ou système d'où vient la valeur",
+    "status": "provisoire ou définitive",
 }
 STATUS_FR = {"provisional": "provisoire", "final": "définitive"}
 STATUS_FROM_FR = {"provisoire": "provisional", "définitive": "final", "definitive": "final",
@@ -133,6 +148,7 @@ def write_template(path: Path | str | BinaryIO, catalog: Catalog, values: pd.Dat
         for row, item in enumerate(items, start=1):
             set_cell(lists, row, col, item)
     lists.sheet_state = "hidden"
+    write_dictionary(wb, [(VALUES_SHEET, title, field, MEANINGS[field]) for field, title in HEADERS.items()])
     letters = {name: get_column_letter(i) for i, name in enumerate(HEADERS, start=1)}
     for list_col, (field, items) in enumerate(zip(("indicator", "year", "geo_level", "status"), columns, strict=True), 1):
         source = f"{LISTS_SHEET}!${get_column_letter(list_col)}$1:${get_column_letter(list_col)}${len(items)}"
@@ -321,7 +337,7 @@ def _header_positions(header, problems: list[CellProblem]) -> dict[str, int]:
             found.setdefault(restore(str(cell.value).strip()).casefold(), []).append(i)
     positions = {}
     for i, (field, title) in enumerate(HEADERS.items()):
-        places = found.get(title.casefold())
+        places = found.get(title.casefold()) or found.get(field)  # the French header, or the code of a program
         if not places:
             problems.append(CellProblem(VALUES_SHEET, f"{_letter(i)}1", f"colonne « {title} » absente"))
             continue

@@ -22,12 +22,11 @@ from datetime import date
 
 import pandas as pd
 
-from observatoire import export
 from observatoire import methodology as methods
 from observatoire.areas.exports import LIST_COLUMNS, ROUNDING
 from observatoire.formatting import ci_long, fmt_number
 from observatoire.indicators.progress import CITATION
-from observatoire.labels import group_labels, variable_label
+from observatoire.labels import COLUMN_MEANINGS, group_labels, variable_label
 from observatoire.provenance import demonstration_inputs
 from observatoire.sheets import csv_text
 from observatoire.site.data import PUBLISHED_BREAKDOWNS, SiteData
@@ -103,7 +102,7 @@ ESTIMATE_FILE_COLUMNS = (
 def estimate_columns(data: SiteData) -> tuple[Column, ...]:
     """The columns of estimations.csv (`ESTIMATE_FILE_COLUMNS`), described at the run's CI level."""
     level = data.settings["ci_level"]
-    notes = export.COLUMN_NOTES
+    notes = COLUMN_MEANINGS
     columns = {c.name: c for c in (
         Column("wave", "integer", "année de la vague d'enquête (chaque vague est un échantillon indépendant)", "année"),
         Column("variable", "string", "identifiant de l'indicateur (voir variable_label)"),

@@ -12,7 +12,7 @@ import pandas as pd
 
 from observatoire.formatting import WITHHELD, ci_short, fmt_interval, fmt_number, fmt_percent, fmt_points, fmt_signed_interval
 from observatoire.indicators import STATUS_LABELS_FR, STATUSES
-from observatoire.labels import OVERALL
+from observatoire.labels import OVERALL, ZONE_HEADERS, Column, estimate_columns
 from observatoire.sheets import csv_text
 
 FRAGILE = "à interpréter avec prudence"
@@ -65,6 +65,23 @@ def display_table(table: pd.DataFrame, group_labels: Mapping[str, str], level: f
     return pd.DataFrame(rows, columns=[GROUP, ESTIMATE, interval, COUNT, RELIABILITY])
 
 
+EXPORTED = ("name", "domain", "wave", "estimate", "ci_low", "ci_high", "n_unweighted", "flag", "se", "cv", "deff",
+            "weighted_n")
+
+
+def estimates_export(table: pd.DataFrame, group_labels: Mapping[str, str]) -> pd.DataFrame:
+    """Estimate-table rows as a file for people: each group's name and code, the estimate with its
+    interval, n and reliability, then its precision (the variable and level are said in the notes)."""
+    rows = table.assign(name=group_names(table, group_labels))
+    return rows[[c for c in EXPORTED if c in rows.columns]].reset_index(drop=True)
+
+
+def export_columns(geo_level: str, level: float = 0.95) -> dict[str, Column]:
+    """Headers of `estimates_export` for areas (`commune` or `iris`), intervals at `level`."""
+    name, code, meaning = ZONE_HEADERS[geo_level]
+    return estimate_columns(level) | {"name": Column(name, f"nom ({name})"), "domain": Column(code, meaning)}
+
+
 def sample_table(counts: pd.DataFrame, commune_names: Mapping[str, str]) -> pd.DataFrame:
     """Respondents per commune (rows) and wave (columns), with a total row, as French text."""
     wide = counts.pivot_table(index="commune", columns="wave", values="n", aggfunc="sum", fill_value=0)
@@ -86,9 +103,10 @@ def comparison_text(row: Mapping, first: str, second: str, level: float = 0.95) 
 
 
 def survey_template(columns: Sequence[str]) -> bytes:
-    """An empty survey file: the header row of the schema's columns (UTF-8 with BOM so that
-    spreadsheet software opens the accents correctly), ready to be filled one row per respondent."""
-    return ("\ufeff" + csv_text(pd.DataFrame(columns=list(columns)))).encode("utf-8")
+    """An empty survey file: the header row of the schema's columns, ready to be filled one row per
+    respondent. Its headers are the codes the import reads (`survey/schema.yaml`); `;` and UTF-8 with
+    BOM, like every CSV for spreadsheets, so that Excel opens it in columns with its accents."""
+    return csv_text(pd.DataFrame(columns=list(columns)), sep=";").encode("utf-8-sig")
 
 
 FINDING_COLUMNS = {"row": "Ligne", "column": "Colonne", "value": "Valeur", "message": "Problème", "hint": "Que faire"}

@@ -169,7 +169,7 @@ def test_card_downloads_say_demonstration_on_demo_data(demo, downloads, is_demo,
     assert set(downloads) == {f"INC01{suffix}.{fmt}" for fmt in ("png", "svg", "pdf", "xlsx")}
     assert (">Données de démonstration — synthétiques, ne pas citer" in downloads[f"INC01{suffix}.svg"]().decode()) is is_demo
     book = load_workbook(io.BytesIO(downloads[f"INC01{suffix}.xlsx"]()))
-    assert len(book.worksheets) == 3
+    assert len(book.worksheets) == 4  # Lisez-moi, Série, Progression, Dictionnaire
     assert all((sheet.oddHeader.center.text == demo.demo_note) is is_demo for sheet in book.worksheets)
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     # The page's chart says it too, every word of the provenance note.

@@ -76,7 +76,10 @@ def test_sample_table_has_a_total_row():
 
 def test_survey_template_has_exactly_the_schema_columns(tmp_path, spec, geography):
     path = tmp_path / "modele.csv"
-    path.write_bytes(survey_template(spec.columns))
+    content = survey_template(spec.columns)
+    assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM and `;`, like every CSV for spreadsheets
+    assert content.decode("utf-8-sig").splitlines() == [";".join(spec.columns)]
+    path.write_bytes(content)
     report = validate_survey(read_table(path), spec, geography)
     assert [f.code for f in report.findings] == ["header_only"]
 

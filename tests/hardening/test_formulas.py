@@ -114,7 +114,7 @@ def test_open_data_and_survey_template_are_safe():
     from observatoire.site.opendata import _csv
 
     assert _csv_cells(_csv(_attack_table(3)), ",")[2:5:2] == ["'" + ATTACKS[0], "'" + ATTACKS[1]]
-    assert _csv_cells(survey_template(["respondent_id", "=1+1"]), ",") == ["respondent_id", "'=1+1"]
+    assert _csv_cells(survey_template(["respondent_id", "=1+1"])) == ["respondent_id", "'=1+1"]
 
 
 def test_validation_report_download_is_safe_and_the_built_in_export_is_off():

@@ -61,7 +61,7 @@ def _import(files, workbook, *extra) -> int:
 
 def test_template_content(files):
     wb = openpyxl.load_workbook(files["template"])
-    assert wb.sheetnames == ["Instructions", "Valeurs", "Indicateurs", "Listes"]
+    assert wb.sheetnames == ["Instructions", "Valeurs", "Indicateurs", "Listes", "Dictionnaire"]
     ws = wb["Valeurs"]
     assert [c.value for c in ws[1]] == list(HEADERS.values())
     # known file-based values only (TST03 comes from the survey)
@@ -94,6 +94,21 @@ def test_round_trip_gives_identical_values(files):
     history = (files["dir"] / "history.csv").read_text(encoding="utf-8")
     assert _import(files, filled, "--yes") == 0
     assert (files["dir"] / "history.csv").read_text(encoding="utf-8") == history
+
+
+def test_dictionary_gives_the_codes_and_the_import_reads_them_as_headers(files):
+    wb = openpyxl.load_workbook(files["template"])
+    rows = list(wb["Dictionnaire"].iter_rows(values_only=True))
+    assert rows[0] == ("Feuille", "Colonne", "Code", "Signification")
+    assert [(r[1], r[2]) for r in rows[1:]] == [(title, code) for code, title in HEADERS.items()]
+    assert all(r[3] for r in rows[1:])
+    # a program that writes the codes as headers imports the same values as the French headers
+    french = read_workbook(files["template"], CATALOG, "243300316")
+    for cell, code in zip(wb["Valeurs"][1], HEADERS):
+        cell.value = code
+    coded = files["dir"] / "codes.xlsx"
+    wb.save(coded)
+    pd.testing.assert_frame_equal(read_workbook(coded, CATALOG, "243300316"), french)
 
 
 def _write(frame, path):

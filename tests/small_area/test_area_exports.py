@@ -53,18 +53,26 @@ def test_xlsx_reads_back_with_notes_and_provenance(ranked, demo_results):
     content = exports.list_xlsx(ranked, demo_results.geography, demo_results.settings, provenance=provenance,
                                 demo=demo_results.demo_note)
     book = load_workbook(io.BytesIO(content))
-    assert book.sheetnames == ["Lisez-moi", "Quartiers"]
+    assert book.sheetnames == ["Lisez-moi", "Quartiers", "Dictionnaire"]
     notes = [str(c.value) for c in book["Lisez-moi"]["A"] if c.value]
     assert notes[0] == demo_results.demo_note
     text = "\n".join(notes)
     assert "survey.csv" in text and "lieux_mediation_numerique.csv" in text and "iris_covariates.csv" in text
     assert "Priorité 1 : plus d'une chance sur deux d'être parmi les 10 premiers" in text
     assert "veut dire que ce quartier" in text and "ranking_min_population" in text
-    assert "Part en difficulté (%) : " in text  # every column explained
     sheet = book["Quartiers"]
     header = [c.value for c in sheet[1]]
     assert header[0] == "Rang" and "Chances d'être parmi les 10 premiers (%)" in header
     assert sheet.max_row == len(ranked) + 1 and sheet.oddHeader.center.text == demo_results.demo_note
+    # every column explained, with its key (the `quartiers --json` keys) for programs
+    dictionary = {row[1]: row[2:] for row in book["Dictionnaire"].iter_rows(min_row=2, values_only=True)}
+    assert set(dictionary) == set(header) and all(meaning for _, meaning in dictionary.values())
+    assert {dictionary[h][0] for h in header} == {*exports.LIST_COLUMNS, "flags"}
+    # shares at full precision behind a percentage format, shown as the CSV rounds them
+    estimate = sheet.cell(row=2, column=header.index("Part en difficulté (%)") + 1)
+    assert estimate.value == pytest.approx(ranked["estimate"].iloc[0]) and estimate.number_format == "0.0 %"
+    count = sheet.cell(row=2, column=header.index("Personnes en difficulté (estimation)") + 1)
+    assert count.number_format == "#,##0"
 
 
 def test_xlsx_of_real_data_has_no_demo_label(ranked, demo_results):
