@@ -12,7 +12,7 @@ traceback (observatoire/ui/server.py, observatoire/ui/safeguards.py).
 
 import streamlit as st
 
-from observatoire.ui import components, loaders, safeguards
+from observatoire.ui import components, loaders, safeguards, screen
 
 st.set_page_config(page_title="Observatoire du numérique", layout="wide")
 safeguards.keep_uploads_in_memory()
@@ -40,6 +40,7 @@ page = st.navigation(
         st.Page("pages/data.py", title="Données", url_path="donnees"),
     ]
 )
+screen.mount()
 with safeguards.unexpected_errors(page.title):
     if page is not root:
         components.source_banner(loaders.current_results(), loaders.upload_name(),

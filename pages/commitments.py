@@ -4,7 +4,7 @@ import streamlit as st
 
 from observatoire import commitments, export
 from observatoire.indicators.progress import headline_series
-from observatoire.ui import loaders
+from observatoire.ui import loaders, screen
 from observatoire.ui.commitments import commitment_line, status_badge
 
 results = loaders.current_results()
@@ -76,8 +76,10 @@ def show_overview() -> None:
         st.info("Aucun engagement ne correspond à ces filtres.")
     for theme, rows in shown.groupby("theme", sort=False):
         st.header(catalog.themes.get(theme, theme))
-        for row in rows.to_dict("records"):
-            commitment_line(row, key=f"open-{row['id']}", large=presentation)
+        # 40 cards are some 12,000 px on a phone: each theme's list is folded there.
+        with screen.folded_on_phone(f"Voir les {len(rows)} engagements"):
+            for row in rows.to_dict("records"):
+                commitment_line(row, key=f"open-{row['id']}", large=presentation)
     if not presentation:
         st.download_button("Tableau des engagements (XLSX)",
                            data=lambda: commitments.progress_xlsx(shown, catalog.themes, demo=results.demo_note),

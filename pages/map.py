@@ -7,7 +7,7 @@ import streamlit as st
 from observatoire import export, labels
 from observatoire.formatting import ci_long
 from observatoire.stats import COLUMNS
-from observatoire.ui import components, loaders, tables
+from observatoire.ui import components, loaders, screen, tables
 from observatoire.ui.legend import show_legend
 from observatoire.ui.support import show_support
 from observatoire.viz import maps
@@ -70,8 +70,10 @@ if level == "iris_model":
                "couverture), d'où des intervalles plus étroits que l'estimation directe ; les IRIS sans répondant "
                "(prédiction du modèle seule) sont marqués fragiles. Détail et classement : page « Quartiers ».")
 map_column, side_column = st.columns([3, 1])
+geometry = results.geography.shapes(maps.GEO_LEVELS[level].shapes)
+width, height = screen.map_frame(geometry, 3 / 4, 520)
 with map_column:
-    st.pydeck_chart(view.deck, height=520, alt=view.summary)
+    st.pydeck_chart(view.deck.fitted(maps.view_state(geometry, width, height)), height=height, alt=view.summary)
     show_support(results.support)
 with side_column:
     show_legend(view.classes, f"Part des {results.spec.population_of(variable)}, {wave}")
@@ -84,7 +86,9 @@ with side_column:
         {"Carte": view.export_table}, notes=[f"Observatoire du numérique : {subject}, {wave}. {view.summary}"],
         columns=view.export_columns, demo=results.demo_note),
         file_name=export.download_name(stem, "xlsx", results.is_demo), mime=export.MIME["xlsx"], on_click="ignore")
-# Full width, so that the table never needs a scroll area (not reachable by keyboard).
+# Full width, so that the table never needs a scroll area (not reachable by keyboard); a long
+# one (IRIS) folded, so that the page stays a page on a phone.
 st.subheader("Les chiffres de la carte")
-components.shown_table(view.display, f"{subject.capitalize()}, {wave} : estimation, {ci_long(ci_level)}, "
-                       "nombre de répondants et fiabilité, pour chaque territoire estimé.")
+with st.expander(f"Tableau des {len(view.display)} territoires", expanded=len(view.display) <= components.LONG_TABLE_ROWS):
+    components.shown_table(view.display, f"{subject.capitalize()}, {wave} : estimation, {ci_long(ci_level)}, "
+                           "nombre de répondants et fiabilité, pour chaque territoire estimé.")

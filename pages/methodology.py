@@ -13,7 +13,7 @@ from observatoire.methodology import (
     small_area_rules,
     weighting_table,
 )
-from observatoire.ui import loaders
+from observatoire.ui import loaders, screen
 
 results = loaders.current_results()
 spec, values = results.spec, results.settings
@@ -57,7 +57,8 @@ if not results.areas.empty:
 elif results.areas_note:
     st.markdown(results.areas_note)
 st.subheader("Tous les réglages")
-st.table(settings_table(values))
+with screen.folded_on_phone("Voir le tableau des réglages"):  # long: folded on a phone
+    st.table(settings_table(values))
 
 st.header("Mesure des progrès des engagements")
 st.markdown(

@@ -10,7 +10,7 @@ from observatoire import export
 from observatoire.areas import exports, labels
 from observatoire.areas.support import share_beyond
 from observatoire.formatting import fmt_number, fmt_percent
-from observatoire.ui import loaders, selection
+from observatoire.ui import loaders, screen, selection
 from observatoire.ui.neighbourhoods import SORTS, display_ranking, display_unranked, map_figures
 from observatoire.ui.support import show_support
 from observatoire.viz import maps
@@ -55,9 +55,13 @@ chosen = selection.selected(list(ranked["domain"])) or ranked["domain"].iloc[0]
 map_column, why_column = st.columns([3, 2])
 with map_column:
     figures = map_figures(ranked, geography)
+    size = screen.map_frame(geography.iris_shapes, 3 / 5, 460)
     deck = maps.priority_map(figures, geography.iris_shapes, places=results.support.places if results.support else None,
-                             selected=chosen, borders=geography.commune_shapes)
-    st.pydeck_chart(deck, height=460, key="quartiers_map", on_select=partial(selection.from_map, "quartiers_map"),
+                             selected=chosen, borders=geography.commune_shapes, size=size)
+    # A keyed map keeps the view it first drew: the size in its key redraws it fitted once the
+    # screen's width is known (ui.screen).
+    map_key = f"quartiers_map_{size[0]}x{size[1]}"
+    st.pydeck_chart(deck, height=size[1], key=map_key, on_select=partial(selection.from_map, map_key),
                     selection_mode="single-object",
                     alt=f"Carte des priorités par IRIS ({where}) : {fmt_number(tiers.get(1, 0))} IRIS en priorité 1, "
                         f"{fmt_number(tiers.get(2, 0))} en priorité 2 ; la liste ci-dessous donne les mêmes informations.")

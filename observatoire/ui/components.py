@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+import copy
+import json
 import re
 from collections.abc import Mapping
 
@@ -84,6 +86,10 @@ def display_estimates(table: pd.DataFrame, group_labels: Mapping[str, str], leve
     return display_table(table, group_labels, level).set_index(GROUP)
 
 
+# Tables longer than this are folded in an expander (about two phone screens at 390 px wide).
+LONG_TABLE_ROWS = 30
+
+
 def shown_table(display: pd.DataFrame, caption: str) -> None:
     st.caption(caption)
     st.table(display)
@@ -91,16 +97,28 @@ def shown_table(display: pd.DataFrame, caption: str) -> None:
 
 class SerializedDeck:
     """A pydeck map serialized once: `st.pydeck_chart` calls `to_json()` on every run, which costs
-    more than the rest of a map page when the map is shared by every visitor (`loaders.shared`)."""
+    more than the rest of a map page when the map is shared by every visitor (`loaders.shared`).
+    `fitted(view)` is the same map with another initial view (each visitor's screen width), the
+    layers not serialized again."""
 
     layers = ()  # nothing left for Streamlit to convert
 
     def __init__(self, deck: pdk.Deck) -> None:
-        self._json = deck.to_json()
+        view, deck.initial_view_state = deck.initial_view_state, None
+        try:
+            self._body = deck.to_json()  # pydeck's JSON object, without its "initialViewState"
+        finally:
+            deck.initial_view_state = view
+        self._view = json.loads(pdk.Deck(initial_view_state=view).to_json())["initialViewState"]
         self._tooltip = getattr(deck, "_tooltip", None)
 
+    def fitted(self, view: Mapping) -> SerializedDeck:
+        fitted = copy.copy(self)
+        fitted._view = dict(view)
+        return fitted
+
     def to_json(self) -> str:
-        return self._json
+        return '{"initialViewState": ' + json.dumps(self._view) + ", " + self._body.lstrip()[1:]
 
 
 def findings_table(report: ValidationReport, limit: int = 200) -> None:

@@ -41,6 +41,8 @@ GEO_LEVELS = {
     "iris": GeoLevel("IRIS, estimation directe", "iris", "par IRIS"),
     "iris_model": GeoLevel("IRIS, modèle sur petits domaines", "iris", "par IRIS (modèle sur petits domaines)"),
 }
+# The size a map is fitted to until the page knows the width it is drawn at (ui.screen).
+DEFAULT_SIZE = (700, 520)
 PLACE_COLOUR = "#000000"  # places of digital mediation: black dots ringed in white, above every fill
 SELECTED_OUTLINE = "#161616"
 # Priority tiers, darkest first (ColorBrewer YlGnBu, colour-blind safe); unranked areas grey.
@@ -101,15 +103,45 @@ def _rings(geometry: dict) -> list[list]:
     return [polygon[0] for polygon in geometry["coordinates"]]
 
 
-def _view(geometry: dict, width_px: int = 700, height_px: int = 520) -> pdk.ViewState:
-    """Centre and zoom that fit the whole territory (Web Mercator, 512 px tiles)."""
+MAP_PADDING_PX = 12  # kept clear around the territory, so that no edge area touches the frame
+TILE_PX = 512  # deck.gl's world width at zoom 0 (Web Mercator)
+
+
+def bounds(geometry: dict) -> tuple[float, float, float, float]:
+    """(west, south, east, north) of every exterior ring of the FeatureCollection."""
     points = [p for f in geometry["features"] for ring in _rings(f["geometry"]) for p in ring]
     lons, lats = [p[0] for p in points], [p[1] for p in points]
-    lat = (min(lats) + max(lats)) / 2
-    lon_span = max(lons) - min(lons)
-    lat_span = (max(lats) - min(lats)) / math.cos(math.radians(lat))
-    zoom = min(math.log2(width_px * 360 / (512 * lon_span)), math.log2(height_px * 360 / (512 * lat_span)))
-    return pdk.ViewState(latitude=lat, longitude=(min(lons) + max(lons)) / 2, zoom=round(zoom, 2))
+    return min(lons), min(lats), max(lons), max(lats)
+
+
+def _mercator(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def _spans(box: tuple[float, float, float, float]) -> tuple[float, float]:
+    """The box's width and height in world units at zoom 0 (pixels = units × 2**zoom)."""
+    west, south, east, north = box
+    return (east - west) / 360 * TILE_PX, (_mercator(north) - _mercator(south)) / (2 * math.pi) * TILE_PX
+
+
+def view_state(geometry: dict, width_px: int, height_px: int) -> dict:
+    """Centre and zoom (deck.gl's MapView) that show the whole territory in a map of that size,
+    with `MAP_PADDING_PX` left around it; zoom rounded down, so never a pixel cut off."""
+    box = bounds(geometry)
+    west, south, east, north = box
+    span_x, span_y = _spans(box)
+    zoom = math.log2(min((width_px - 2 * MAP_PADDING_PX) / span_x, (height_px - 2 * MAP_PADDING_PX) / span_y))
+    middle = (_mercator(north) + _mercator(south)) / 2
+    latitude = math.degrees(2 * math.atan(math.exp(middle)) - math.pi / 2)
+    return {"latitude": round(latitude, 6), "longitude": round((west + east) / 2, 6), "zoom": math.floor(zoom * 100) / 100}
+
+
+def fitted_height(geometry: dict, width_px: int, lowest: int, highest: int) -> int:
+    """The map height (between `lowest` and `highest`) at which the territory, fitted to the
+    width, fills the map: on a phone, no empty band above and below it."""
+    span_x, span_y = _spans(bounds(geometry))
+    height = (width_px - 2 * MAP_PADDING_PX) * span_y / span_x + 2 * MAP_PADDING_PX
+    return int(min(highest, max(lowest, math.ceil(height))))
 
 
 def choropleth(
@@ -177,10 +209,10 @@ def _areas_layer(features: list[dict]) -> pdk.Layer:
                      get_line_color=[255, 255, 255], line_width_min_pixels=1)
 
 
-def _deck(layers: list, geometry: dict, tooltip: dict) -> pdk.Deck:
+def _deck(layers: list, geometry: dict, tooltip: dict, size: tuple[int, int] = DEFAULT_SIZE) -> pdk.Deck:
     return pdk.Deck(
         layers=layers,
-        initial_view_state=_view(geometry),
+        initial_view_state=pdk.ViewState(**view_state(geometry, *size)),
         # No basemap. map_style is left at pydeck's sentinel: an explicit None would let
         # Streamlit pick its default tile style (an outside request).
         map_provider=None,
@@ -228,8 +260,10 @@ def _context_layers(borders: dict | None, labels: pd.DataFrame | None, places: p
 
 
 def priority_map(figures: pd.DataFrame, geometry: dict, *, places: pd.DataFrame | None = None,
-                 selected: str | None = None, borders: dict | None = None) -> pdk.Deck:
-    """Areas coloured by priority tier (`TIER_COLOURS`, unranked grey), pickable for selection.
+                 selected: str | None = None, borders: dict | None = None,
+                 size: tuple[int, int] = DEFAULT_SIZE) -> pdk.Deck:
+    """Areas coloured by priority tier (`TIER_COLOURS`, unranked grey), pickable for selection,
+    fitted to a map of `size` (width, height) px.
 
     `figures`: one row per area with `code` and the French texts of the tooltip (`name`,
     `tier_fr`, `rank_fr`, `count_fr`, `estimate_fr`, `distance_fr`) and `tier` (1..3 or missing).
@@ -249,4 +283,5 @@ def priority_map(figures: pd.DataFrame, geometry: dict, *, places: pd.DataFrame 
         "<br/>Part estimée : {estimate_fr}<br/>Lieu de médiation le plus proche : {distance_fr}",
         "style": TOOLTIP["style"],
     }
-    return _deck([_areas_layer(features), *_context_layers(borders, None, places, selected, geometry)], geometry, tooltip)
+    return _deck([_areas_layer(features), *_context_layers(borders, None, places, selected, geometry)], geometry, tooltip,
+                 size)

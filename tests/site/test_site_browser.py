@@ -66,6 +66,26 @@ def test_no_serious_accessibility_violation(visited):
     assert not found, found
 
 
+@pytest.mark.parametrize("width, height", [(390, 844), (1366, 768)])
+def test_every_page_fits_the_screen_width(browser, demo_site_dir, width, height):
+    """No page scrolls sideways on a 390 px phone (tables scroll in their own area, charts
+    shrink, long words wrap); screenshots at both sizes in $SCREENS_DIR (`site-<page>-<width>.png`)."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(locale="fr-FR", viewport={"width": width, "height": height})
+    wide = {}
+    try:
+        page = context.new_page()
+        for path in sorted(demo_site_dir.glob("*.html")):
+            page.goto(path.as_uri(), wait_until="load")
+            page.screenshot(path=str(SCREENS / f"site-{path.stem}-{width}.png"), full_page=True)
+            scroll_width = page.evaluate("() => document.documentElement.scrollWidth")
+            if scroll_width > width:
+                wide[path.name] = scroll_width
+    finally:
+        context.close()
+    assert not wide, wide
+
+
 def test_skip_link_is_first_in_tab_order_and_focus_is_visible(visited):
     page = visited["index.html"][0]
     page.keyboard.press("Tab")

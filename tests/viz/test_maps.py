@@ -104,3 +104,39 @@ def test_priority_map_colours_tiers_draws_places_and_outlines_the_selection():
     assert layers["places"]["data"] == [{"nom": "Lieu", "longitude": places["longitude"][0], "latitude": places["latitude"][0]}]
     assert layers["selected"]["data"][0]["path"] == shapes["features"][1]["geometry"]["coordinates"][0]
     assert "{tier_fr}" in deck._tooltip["html"] and "Lieu de médiation" in deck._tooltip["html"]
+
+
+def _pixels(view: dict, lon: float, lat: float, width: int, height: int) -> tuple[float, float]:
+    """Where deck.gl's MapView draws (lon, lat) in a map of that size (Web Mercator, 512 px tiles),
+    computed independently of maps.view_state."""
+    scale = 512 * 2 ** view["zoom"] / (2 * math.pi)
+
+    def world(lon_, lat_):
+        return scale * math.radians(lon_), -scale * math.log(math.tan(math.pi / 4 + math.radians(lat_) / 2))
+
+    x, y = world(lon, lat)
+    cx, cy = world(view["longitude"], view["latitude"])
+    return width / 2 + x - cx, height / 2 + y - cy
+
+
+@pytest.mark.parametrize("level", ["commune", "iris"])
+@pytest.mark.parametrize("width, height", [(358, None), (328, None), (700, 520), (900, 520), (1200, 300)])
+def test_view_shows_the_whole_territory_at_any_width(level, width, height):
+    """Every contour point falls inside the map, padding kept; and the territory fills it on one
+    side (not a speck): the east of the territory is no longer cut off on a 390 px phone."""
+    geometry = example_geography().shapes(level)
+    height = height or maps.fitted_height(geometry, width, 280, 520)
+    view = maps.view_state(geometry, width, height)
+    west, south, east, north = maps.bounds(geometry)
+    left, top = _pixels(view, west, north, width, height)
+    right, bottom = _pixels(view, east, south, width, height)
+    pad = maps.MAP_PADDING_PX - 0.5
+    assert pad <= left and right <= width - pad and pad <= top and bottom <= height - pad, (left, right, top, bottom)
+    assert max((right - left) / (width - 2 * pad), (bottom - top) / (height - 2 * pad)) > 0.95
+
+
+def test_fitted_height_follows_the_territory_and_its_limits(commune_geometry):
+    at_phone = maps.fitted_height(commune_geometry, 358, 280, 520)
+    assert 280 < at_phone < 520  # the example territory is a bit wider than tall
+    assert maps.fitted_height(commune_geometry, 2000, 280, 520) == 520
+    assert maps.fitted_height(commune_geometry, 100, 280, 520) == 280
