@@ -178,7 +178,7 @@ def test_uploads_are_parsed_without_a_temporary_file(monkeypatch):
     assert _parse_records_temporary_files(2 * 2**20, monkeypatch), "the spy must see Starlette's spooling"
     safeguards.keep_uploads_in_memory()
     limit = st.get_option("server.maxUploadSize") * 2**20
-    assert MultiPartParser.spool_max_size >= limit + server.MULTIPART_FRAMING
+    assert MultiPartParser.spool_max_size >= limit + safeguards.MULTIPART_FRAMING
     assert _parse_records_temporary_files(limit, monkeypatch) == []
     assert _parse_records_temporary_files(2 * 2**20, monkeypatch) == []
 
