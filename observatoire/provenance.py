@@ -26,6 +26,11 @@ class Provenanced:
         return demonstration_note(self.provenance)
 
     @property
+    def demo_line(self) -> str:
+        """The note's first sentence (which inputs are demonstration), for one-line banners."""
+        return demonstration_line(self.provenance)
+
+    @property
     def is_demo(self) -> bool:
         return bool(self.demo_note)
 
@@ -34,12 +39,18 @@ def demonstration_inputs(provenance: Mapping[str, str]) -> list[str]:
     return [name for name in INPUTS if provenance.get(name) == DEMONSTRATION]
 
 
-def demonstration_note(provenance: Mapping[str, str]) -> str:
-    """« Données de démonstration — synthétiques, ne pas citer : enquête, … Données réelles : … »,
-    or "" when no input is demonstration."""
+def demonstration_line(provenance: Mapping[str, str]) -> str:
+    """« Données de démonstration — synthétiques, ne pas citer : enquête, … », or ""."""
     demo = demonstration_inputs(provenance)
     if not demo:
         return ""
+    return "Données de démonstration — synthétiques, ne pas citer : " + ", ".join(INPUTS[n] for n in demo) + "."
+
+
+def demonstration_note(provenance: Mapping[str, str]) -> str:
+    """`demonstration_line`, then « Données réelles : … » when some inputs are real; "" when no
+    input is demonstration."""
+    line = demonstration_line(provenance)
+    demo = demonstration_inputs(provenance)
     real = [INPUTS[name] for name in INPUTS if name in provenance and name not in demo]
-    text = "Données de démonstration — synthétiques, ne pas citer : " + ", ".join(INPUTS[n] for n in demo) + "."
-    return text + (" Données réelles : " + ", ".join(real) + "." if real else "")
+    return line + (" Données réelles : " + ", ".join(real) + "." if line and real else "")

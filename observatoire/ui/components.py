@@ -31,16 +31,14 @@ from observatoire.trends import WaveChange
 from observatoire.ui.tables import FLAG_TEXT, GROUP, display_table, findings_rows, shown_estimate
 from observatoire.validation import ValidationReport
 
-COMPACT_DEMO = "Données de démonstration — synthétiques, ne pas citer."
-
 
 def source_banner(results: Results, upload: str | None, compact: bool = False) -> None:
-    """`upload`: the session's own survey file name, if any; `compact`: one line (the projected
-    presentation; every other page and the brief name the inputs concerned)."""
+    """`upload`: the session's own survey file name, if any; `compact`: only the sentence naming
+    the demonstration inputs (the projected presentation; other pages add the real ones)."""
     if upload is not None:
         st.info(f"Résultats calculés sur votre fichier « {plain(upload)} », pour cette session uniquement.")
     if results.demo_note and compact:
-        st.warning(COMPACT_DEMO, icon=":material/warning:")
+        st.warning(results.demo_line, icon=":material/warning:")
     elif results.demo_note:
         st.warning(results.demo_note)
 

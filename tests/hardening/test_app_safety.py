@@ -84,7 +84,7 @@ def test_invalid_upload_keeps_the_first_1000_findings_and_counts_them_all():
 
 
 def test_unexpected_error_shows_a_french_message_and_no_detail(monkeypatch, caplog):
-    def broken(results, upload):
+    def broken(results, upload, **_):
         raise RuntimeError("/srv/secret/chemin.py: détail interne")
 
     monkeypatch.setattr(components, "source_banner", broken)

@@ -204,3 +204,14 @@ def test_the_cli_lists_every_finding_the_app_the_first_1000(tmp_path, capsys):
     assert len(report.findings) == 1000 and report.counts["unknown_commune"] == 1500
     assert report.summary_fr().startswith("Fichier non valide") and "commune inconnue (1\u00a0500)" in report.summary_fr()
     assert report.lines_fr(20)[-1].startswith("… et ")
+
+
+def test_workbooks_are_parsed_by_defusedxml_not_lxml():
+    """svglib (the brief) installs lxml; openpyxl would then parse uploads with it, without the
+    protections and the errors the tests above pin. `observatoire` turns that off on import."""
+    import subprocess
+    import sys
+
+    code = "import observatoire, openpyxl.xml as x; print(x.LXML, x.DEFUSEDXML)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]

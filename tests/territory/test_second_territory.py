@@ -70,7 +70,9 @@ def test_every_page_serves_the_territory_and_never_names_the_example(monkeypatch
     at = open_page(monkeypatch, second_root, entry.path)
     text = page_text(at)
     assert not EXAMPLE_WORDS.search(text), EXAMPLE_WORDS.findall(text)[:5]
-    assert at.warning[0].value == second_results.demo_note  # the banner: which inputs are demonstration
+    # The banner: which inputs are demonstration (on the projected presentation, that sentence only).
+    expected = second_results.demo_line if entry.url_path == "presentation" else second_results.demo_note
+    assert at.warning[0].value == expected and expected.startswith("Données de démonstration")
     if entry.url_path == "accueil":
         assert NAME in at.title[0].value
 
