@@ -1,7 +1,7 @@
 """Entry point (`streamlit run app.py`): the common frame, then the chosen page.
 
 A router only: each page lives in pages/ and is listed here with its French title and a stable
-URL, in menu order: accueil, enquete, carte, quartiers, engagements, methodologie, donnees (the
+URL, in menu order: accueil, enquete, carte, quartiers, engagements, methodologie, donnees, comprendre (the
 root `/` leads to /accueil). A page is listed once it has real content; tests/app builds its page
 list from this file. The banner (demonstration data, or the session's own file) is drawn here, so
 every page has it. `make run` serves it with `observatoire serve` (results computed before the
@@ -36,6 +36,7 @@ page = st.navigation(
         st.Page("pages/commitments.py", title="Engagements", url_path="engagements"),
         st.Page("pages/methodology.py", title="Méthodologie", url_path="methodologie"),
         st.Page("pages/data.py", title="Données", url_path="donnees"),
+        st.Page("pages/glossary.py", title="Comprendre les chiffres", url_path="comprendre"),
     ]
 )
 with safeguards.unexpected_errors(page.title):

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from observatoire import commitments, export
+from observatoire import commitments, export, glossary
 from observatoire.indicators.progress import headline_series
 from observatoire.ui import loaders
 from observatoire.ui.commitments import commitment_line, status_badge
@@ -38,7 +38,8 @@ def show_detail(row) -> None:
         st.altair_chart(chart, width="stretch")
         st.caption("Ligne bleue : valeurs observées, bande : intervalle de confiance à 95 % ; "
                    "tirets violets : projection de la tendance avec son intervalle de prédiction ; "
-                   "ligne vermillon : cible.")
+                   "ligne vermillon : cible. "
+                   + glossary.app_links(("intervalle-de-confiance", "projection", "marge-d-erreur", "cible-2026", "effectif")))
         if not presentation:
             st.table(commitments.series_table(series, unit).set_index("Année"))
             columns = st.columns(4)
@@ -59,6 +60,8 @@ def show_overview() -> None:
     st.title("Engagements numérique responsable")
     st.caption(f"{len(progress)} engagements, horizon {catalog.horizon}. Statut calculé par la méthode de mesure "
                "des progrès d'Open SDG (détail dans chaque fiche).")
+    st.caption(glossary.app_links(("statut", "cible-2026", "projection", "marge-d-erreur", "intervalle-de-confiance",
+                                   "iris", "lieu-de-mediation")))
     presentation = presentation_toggle()
     themes, statuses = [], []
     if not presentation:

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from observatoire import labels
+from observatoire import glossary, labels
 from observatoire.formatting import ci_long, fmt_number
 from observatoire.pipeline import headline
 from observatoire.ui import components, loaders
@@ -16,6 +16,8 @@ st.markdown(
     "et suivi des engagements pour un numérique responsable. Chaque chiffre est donné avec son "
     f"{ci_long(results.settings['ci_level'])} et le nombre de répondants sur lequel il repose."
 )
+st.caption(glossary.app_links(("intervalle-de-confiance", "effectif", "ponderation", "chiffre-fragile",
+                               "donnee-non-diffusee")))
 
 figures = loaders.shared(results, ("accueil", "headline"), lambda: headline(results))
 if figures.empty:

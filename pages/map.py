@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import streamlit as st
 
-from observatoire import export, labels
+from observatoire import export, glossary, labels
 from observatoire.formatting import ci_long
 from observatoire.stats import COLUMNS
 from observatoire.ui import components, loaders
@@ -63,9 +63,10 @@ def map_view() -> SimpleNamespace:
 
 view = loaders.shared(results, ("carte", variable, level, wave), map_view)
 if level == "iris_model":
-    st.caption("Modèle de Fay-Herriot : chaque IRIS emprunte de l'information aux IRIS semblables (recensement, "
-               "couverture), d'où des intervalles plus étroits que l'estimation directe ; les IRIS sans répondant "
-               "(prédiction du modèle seule) sont marqués fragiles. Détail et classement : page « Quartiers ».")
+    st.caption(f"{glossary.app_link('estimation-par-modele', 'Estimation par modèle')} : chaque IRIS emprunte de "
+               "l'information aux IRIS semblables (recensement, couverture), d'où des intervalles plus étroits que "
+               "l'estimation directe ; les IRIS sans répondant (prédiction du modèle seule) sont marqués fragiles. "
+               "Détail et classement : page « Quartiers ».")
 map_column, side_column = st.columns([3, 1])
 with map_column:
     st.pydeck_chart(view.deck, height=520, alt=view.summary)
@@ -81,6 +82,8 @@ with side_column:
         {"Carte": view.export_table}, notes=[f"Observatoire du numérique : {subject}, {wave}. {view.summary}"],
         percent_columns=("estimate", "ci_low", "ci_high"), demo=results.demo_note),
         file_name=export.download_name(stem, "xlsx", results.is_demo), mime=export.MIME["xlsx"], on_click="ignore")
+st.caption(glossary.app_links(("iris", "estimation-directe", "estimation-par-modele", "intervalle-de-confiance",
+                               "effectif", "chiffre-fragile", "donnee-non-diffusee", "lieu-de-mediation")))
 # Full width, so that the table never needs a scroll area (not reachable by keyboard).
 st.subheader("Les chiffres de la carte")
 components.shown_table(view.display, f"{subject.capitalize()}, {wave} : estimation, {ci_long(ci_level)}, "

@@ -28,6 +28,22 @@ from observatoire.pipeline import Results
 from observatoire.ui.tables import FLAG_TEXT, GROUP, display_table, findings_rows, shown_estimate
 from observatoire.validation import ValidationReport
 
+# Streamlit 1.67 writes the file uploader's button and instructions in English (« Upload »,
+# « 50MB per file • CSV »), with no option to change them: the instructions are hidden (the page
+# states the formats and the limit in French) and the button's text is replaced by French.
+UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button > * { display: none; }
+[data-testid="stFileUploaderDropzone"] button::after { content: "Choisir un fichier"; }
+</style>"""
+
+
+def file_uploader(label: str, types: list[str], key: str):
+    """`st.file_uploader` with French texts only (UPLOADER_CSS)."""
+    st.html(UPLOADER_CSS)
+    return st.file_uploader(label, type=types, key=key)
+
+
 def source_banner(results: Results, upload: str | None) -> None:
     """`upload`: the session's own survey file name, if any."""
     if upload is not None:

@@ -181,7 +181,7 @@ def trend_chart(
                alt.Tooltip("ic:N", title="IC à 95 %")]
     base = alt.Chart(data)
     layers = [
-        base.mark_area(color=MAIN, opacity=0.2).encode(x=year_axis, y="ci_low:Q", y2="ci_high:Q"),
+        base.mark_area(color=MAIN, opacity=0.2).encode(x=year_axis, y=alt.Y("ci_low:Q", title=unit.title), y2="ci_high:Q"),
         base.mark_line(color=MAIN, point=alt.OverlayMarkDef(color=MAIN, size=60)).encode(
             x=year_axis, y=y_axis, tooltip=tooltip
         ),
