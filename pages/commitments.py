@@ -38,8 +38,9 @@ def show_detail(row) -> None:
         st.altair_chart(chart, width="stretch")
         st.caption("Ligne bleue : valeurs observées, bande : intervalle de confiance à 95 % ; "
                    "tirets violets : projection de la tendance avec son intervalle de prédiction ; "
-                   "ligne vermillon : cible. "
-                   + glossary.app_links(("intervalle-de-confiance", "projection", "marge-d-erreur", "cible-2026", "effectif")))
+                   "ligne vermillon : cible.")
+        st.markdown(glossary.app_links(("intervalle-de-confiance", "projection", "marge-d-erreur", "cible-2026",
+                                        "effectif")))
         if not presentation:
             st.table(commitments.series_table(series, unit).set_index("Année"))
             columns = st.columns(4)
@@ -60,7 +61,7 @@ def show_overview() -> None:
     st.title("Engagements numérique responsable")
     st.caption(f"{len(progress)} engagements, horizon {catalog.horizon}. Statut calculé par la méthode de mesure "
                "des progrès d'Open SDG (détail dans chaque fiche).")
-    st.caption(glossary.app_links(("statut", "cible-2026", "projection", "marge-d-erreur", "intervalle-de-confiance",
+    st.markdown(glossary.app_links(("statut", "cible-2026", "projection", "marge-d-erreur", "intervalle-de-confiance",
                                    "iris", "lieu-de-mediation")))
     presentation = presentation_toggle()
     themes, statuses = [], []

@@ -16,7 +16,7 @@ st.markdown(
     "et suivi des engagements pour un numérique responsable. Chaque chiffre est donné avec son "
     f"{ci_long(results.settings['ci_level'])} et le nombre de répondants sur lequel il repose."
 )
-st.caption(glossary.app_links(("intervalle-de-confiance", "effectif", "ponderation", "chiffre-fragile",
+st.markdown(glossary.app_links(("intervalle-de-confiance", "effectif", "ponderation", "chiffre-fragile",
                                "donnee-non-diffusee")))
 
 figures = loaders.shared(results, ("accueil", "headline"), lambda: headline(results))

@@ -63,7 +63,7 @@ def map_view() -> SimpleNamespace:
 
 view = loaders.shared(results, ("carte", variable, level, wave), map_view)
 if level == "iris_model":
-    st.caption(f"{glossary.app_link('estimation-par-modele', 'Estimation par modèle')} : chaque IRIS emprunte de "
+    st.caption("Estimation par modèle : chaque IRIS emprunte de "
                "l'information aux IRIS semblables (recensement, couverture), d'où des intervalles plus étroits que "
                "l'estimation directe ; les IRIS sans répondant (prédiction du modèle seule) sont marqués fragiles. "
                "Détail et classement : page « Quartiers ».")
@@ -82,7 +82,7 @@ with side_column:
         {"Carte": view.export_table}, notes=[f"Observatoire du numérique : {subject}, {wave}. {view.summary}"],
         percent_columns=("estimate", "ci_low", "ci_high"), demo=results.demo_note),
         file_name=export.download_name(stem, "xlsx", results.is_demo), mime=export.MIME["xlsx"], on_click="ignore")
-st.caption(glossary.app_links(("iris", "estimation-directe", "estimation-par-modele", "intervalle-de-confiance",
+st.markdown(glossary.app_links(("iris", "estimation-directe", "estimation-par-modele", "intervalle-de-confiance",
                                "effectif", "chiffre-fragile", "donnee-non-diffusee", "lieu-de-mediation")))
 # Full width, so that the table never needs a scroll area (not reachable by keyboard).
 st.subheader("Les chiffres de la carte")

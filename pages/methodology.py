@@ -29,7 +29,7 @@ st.markdown(
     "Cette page est produite à partir de la description de l'enquête, des réglages de l'observatoire et des "
     "diagnostics du dernier calcul : aucun chiffre n'y est recopié à la main."
 )
-st.caption(glossary.app_links(("ponderation", "intervalle-de-confiance", "effectif", "coefficient-de-variation",
+st.markdown(glossary.app_links(("ponderation", "intervalle-de-confiance", "effectif", "coefficient-de-variation",
                                "chiffre-fragile", "donnee-non-diffusee", "estimation-par-modele", "iris",
                                "lieu-de-mediation", "statut", "cible-2026")))
 

@@ -43,7 +43,7 @@ st.markdown(f"**{fmt_number(tiers.get(1, 0))} quartiers en priorité 1 et {fmt_n
             f"pour {k} quartiers à retenir dans {where}, classés par {labels.CRITERIA_PHRASES[by]}.")
 st.caption(labels.tier_rule(k))
 st.caption(labels.rank_interval_sentence(ranked.iloc[0]))
-st.caption(glossary.app_links(("iris", "estimation-par-modele", "intervalle-de-confiance", "rang", "priorite",
+st.markdown(glossary.app_links(("iris", "estimation-par-modele", "intervalle-de-confiance", "rang", "priorite",
                                "indice-de-fragilite", "decile", "estimation-directe", "effectif", "chiffre-fragile",
                                "donnee-non-diffusee", "lieu-de-mediation")))
 if "support_distance_m" in ranked:
@@ -86,8 +86,7 @@ with why_column:
     if "support_distance_m" in row:
         st.write(f"Lieu de médiation numérique le plus proche : {labels.distance_text(row['support_distance_m'])} "
                  "du centre de l'IRIS (à vol d'oiseau).")
-    st.caption(f"{glossary.app_link('indice-de-fragilite', 'Indice de fragilité')} : "
-               f"{fmt_number(row['fragility_index'], 1)} sur 10, moyenne des {glossary.app_link('decile', 'déciles')} :")
+    st.caption(f"Indice de fragilité : {fmt_number(row['fragility_index'], 1)} sur 10, moyenne des déciles :")
     st.table(labels.component_rows(row))
 
 st.subheader("La liste")

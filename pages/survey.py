@@ -40,7 +40,7 @@ level = results.settings["ci_level"]
 st.altair_chart(bar_chart(named, label="groupe", title=subject, level=level), width="stretch")
 where = "" if wave is None else f", vague {wave}"
 components.estimate_table(rows, group_labels, f"{subject}{where} : {labels.population_note(spec, variable, rows if breakdown != 'wave' else None)}", level)
-st.caption(glossary.app_links(("intervalle-de-confiance", "effectif", "ponderation", "chiffre-fragile",
+st.markdown(glossary.app_links(("intervalle-de-confiance", "effectif", "ponderation", "chiffre-fragile",
                                "donnee-non-diffusee")))
 withheld = int((rows["flag"] == "withheld").sum())
 if withheld:

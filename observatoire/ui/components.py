@@ -30,11 +30,13 @@ from observatoire.validation import ValidationReport
 
 # Streamlit 1.67 writes the file uploader's button and instructions in English (« Upload »,
 # « 50MB per file • CSV »), with no option to change them: the instructions are hidden (the page
-# states the formats and the limit in French) and the button's text is replaced by French.
+# states the formats and the limit in French) and the button shows French text instead. The button
+# stays (the only keyboard way to choose a file); its English text is kept, at size 0, so that it
+# keeps a name for axe; screen readers read both.
 UPLOADER_CSS = """<style>
 [data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
-[data-testid="stFileUploaderDropzone"] button > * { display: none; }
-[data-testid="stFileUploaderDropzone"] button::after { content: "Choisir un fichier"; }
+[data-testid="stFileUploaderDropzone"] button p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button p::after { content: "Choisir un fichier"; font-size: 1rem; }
 </style>"""
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from observatoire.areas.support import SCHEMA_NAME, SupportPlaces
-from observatoire import glossary
 from observatoire.formatting import fmt_number
 from observatoire.ui.tables import findings_rows
 
@@ -16,8 +15,7 @@ def show_support(support: SupportPlaces | None) -> None:
         st.caption("Pas de fichier des lieux de médiation numérique pour ce territoire : la carte ne montre pas où "
                    "l'accompagnement existe déjà.")
         return
-    st.caption(f"Points noirs : {fmt_number(len(support.places))} "
-               f"{glossary.app_link('lieu-de-mediation', 'lieux de médiation numérique')} ({SCHEMA_NAME}).")
+    st.caption(f"Points noirs : {fmt_number(len(support.places))} lieux de médiation numérique ({SCHEMA_NAME}).")
     if support.findings:
         with st.expander(f"Fichier des lieux : {fmt_number(len(support.findings))} problème(s) à corriger"):
             st.caption("Les lieux sans coordonnées valides dans le territoire ne sont ni placés ni comptés dans les "
