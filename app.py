@@ -2,10 +2,10 @@
 
 A router only: each page lives in pages/ and is listed here with its French title and a stable
 URL, in menu order: accueil, enquete, carte, quartiers, engagements, presentation, methodologie,
-donnees (the root `/` leads to /accueil). A page is listed once it has real content; tests/app
-builds its page list from this file. The banner (demonstration data, or the session's own file,
-one line on the presentation) is drawn here, so every page has it. `make run` serves it with
-`observatoire serve` (results computed before the first visit, deep links working on a fresh
+donnees, comprendre (the root `/` leads to /accueil). A page is listed once it has real content;
+tests/app builds its page list from this file. The banner (demonstration data, or the session's
+own file, one line on the presentation) is drawn here, so every page has it. `make run` serves it
+with `observatoire serve` (results computed before the first visit, deep links working on a fresh
 server); uploads are kept in memory and an unexpected error shows a French message, never a
 traceback (observatoire/ui/server.py, observatoire/ui/safeguards.py).
 """
@@ -38,6 +38,7 @@ page = st.navigation(
         st.Page("pages/council.py", title="Présentation", url_path="presentation"),
         st.Page("pages/methodology.py", title="Méthodologie", url_path="methodologie"),
         st.Page("pages/data.py", title="Données", url_path="donnees"),
+        st.Page("pages/glossary.py", title="Comprendre les chiffres", url_path="comprendre"),
     ]
 )
 screen.mount()

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from observatoire import export
-from observatoire.formatting import fmt_number, fmt_percent
+from observatoire.formatting import ci_long, fmt_number, fmt_percent
 from observatoire.labels import Column, ci_headers
 from observatoire.indicators.progress import STATUS_LABELS_FR, STATUSES
 from observatoire.viz.charts import Projection, Unit, demo_labelled, trend_chart
@@ -185,9 +185,11 @@ def headline_line(row: Mapping) -> str:
     return f"{text} · {target}"
 
 
-TREND_CAPTION = ("Ligne bleue : valeurs observées ; traits verticaux : intervalle de confiance à 95 %, aux seules "
-                 "années mesurées par l'enquête ; tirets violets : projection de la tendance avec son intervalle de "
-                 "prédiction ; ligne vermillon : cible.")
+def trend_caption(level: float) -> str:
+    """The trend chart's legend in words; `level`: the run's `ci_level` (survey values' intervals)."""
+    return (f"Ligne bleue : valeurs observées ; traits verticaux : {ci_long(level)}, aux seules années mesurées par "
+            "l'enquête ; tirets violets : projection de la tendance avec son intervalle de prédiction ; ligne "
+            "vermillon : cible.")
 
 
 def trend_for(row: Mapping, series: pd.DataFrame, size: str = "normal", *, demo: str = ""):

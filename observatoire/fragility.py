@@ -34,11 +34,11 @@ class Component:
 
 COMPONENTS = (
     Component("share_in_difficulty", "Part en difficulté avec les démarches en ligne", "enquête, estimation sur petits domaines"),
-    Component("share_65plus", "Part des 65 ans et plus", "recensement (IFN)"),
-    Component("share_no_diploma", "Part sans diplôme ou peu diplômée", "recensement (IFN)"),
-    Component("poverty_rate", "Taux de pauvreté", "Filosofi (IFN)"),
-    Component("thd_non_coverage", "Part non couverte en très haut débit fixe", "Arcep (IFN)"),
-    Component("mobile_non_coverage", "Part non couverte en 4G", "Arcep (IFN)"),
+    Component("share_65plus", "Part des 65 ans et plus", "recensement"),
+    Component("share_no_diploma", "Part sans diplôme ou peu diplômée", "recensement"),
+    Component("poverty_rate", "Taux de pauvreté", "Filosofi (Insee)"),
+    Component("thd_non_coverage", "Part non couverte en très haut débit fixe", "Arcep"),
+    Component("mobile_non_coverage", "Part non couverte en 4G", "Arcep"),
 )
 COMPONENT_COLUMNS = tuple(c.column for c in COMPONENTS)
 

@@ -27,11 +27,14 @@ SMALL_AREA_METHODS = {
 AMRL_MSE = {"prasad_rao": "Prasad et Rao", "li_lahiri": "Prasad et Rao moins la correction de Li et Lahiri"}
 LONELY_PSU = {
     "fail": "non admise : le calcul s'arrête avec un message (comme R par défaut)",
-    "adjust": "centrée sur le total moyen par unité primaire (R survey ≥ 4.3, « adjust »)",
-    "average": "variance moyenne des autres strates (« average »)",
-    "remove": "sans contribution à la variance (« remove »)",
-    "certainty": "traitée comme exhaustive (« certainty »)",
+    "adjust": "centrée sur le total moyen par unité primaire (comme le paquet R survey depuis sa version 4.3)",
+    "average": "variance moyenne des autres strates",
+    "remove": "sans contribution à la variance",
+    "certainty": "traitée comme exhaustive",
 }
+LOGIT_FIT = {"weighted_mean": "centré sur la proportion pondérée",
+             "r_glm": "ajusté comme le modèle linéaire généralisé de R (comparaison avec R)"}
+BOUNDARY = {"exact": BOUNDARY_LABEL, "none": "aucun intervalle (comme R)"}
 
 
 def ci_label(method: str) -> str:
@@ -54,35 +57,52 @@ def fmt_setting(value: Any) -> str:
     return str(value)
 
 
+# A setting's value in words, where the value is a code (the others are numbers).
+VALUE_WORDS = {
+    "ci_method_proportion": lambda v: ci_label(v), "ci_method_mean": lambda v: ci_label(v),
+    "logit_fit": LOGIT_FIT.get, "boundary_interval": BOUNDARY.get, "lonely_psu": LONELY_PSU.get,
+    "small_area_method": SMALL_AREA_METHODS.get, "small_area_amrl_mse": AMRL_MSE.get,
+}
+
+
+def setting_value(name: str, value: Any) -> str:
+    """A setting's value as published: words for a code, French digits for a number."""
+    words = VALUE_WORDS.get(name)
+    return (words(value) or str(value)) if words is not None and value is not None else fmt_setting(value)
+
+
 def settings_table(values: Mapping[str, Any]) -> pd.DataFrame:
-    """Every declared setting with the value used for these results and its help text."""
+    """Every declared setting, by its published label, with the value used for these results in
+    words (setting names and codes are for data stewards: docs/reglages.md)."""
     return pd.DataFrame(
-        [{"Réglage": name, "Valeur": fmt_setting(values.get(name, s.default)), "Signification": s.help_fr} for name, s in SETTINGS.items()]
+        [{"Réglage": s.label_fr, "Valeur": setting_value(name, values.get(name, s.default))} for name, s in SETTINGS.items()]
     ).set_index("Réglage")
 
 
-def boundary_rule(values: Mapping[str, Any], estimates: pd.DataFrame) -> str:
-    """What the published shares of exactly 0 or 1 received, counted in `estimates`."""
+def boundary_rule(values: Mapping[str, Any], estimates: pd.DataFrame, codes: bool = False) -> str:
+    """What the published shares of exactly 0 or 1 received, counted in `estimates`; `codes` adds
+    the method codes of the open-data files (for their LISEZMOI.txt)."""
     shown = estimates[estimates["flag"] != "withheld"]
     edge = shown[shown["estimate"].isin([0.0, 1.0])]
     if edge.empty:
         return "Aucune part publiée ne vaut exactement 0 % ou 100 %."
     no_interval = edge["ci_low"].isna() | edge["ci_high"].isna()
-    received = [(count, f"ont reçu l'intervalle {ci_label(method)} (méthode « {method} »)")
+    received = [(count, f"ont reçu l'intervalle {ci_label(method)}" + (f" (méthode « {method} »)" if codes else ""))
                 for method, count in edge.loc[~no_interval, "ci_method"].value_counts().items()]
     if no_interval.any():
-        received.append((int(no_interval.sum()), f"n'ont pas d'intervalle (bornes vides, boundary_interval = "
-                                                  f"{values['boundary_interval']})"))
+        setting = (f"boundary_interval = {values['boundary_interval']}" if codes
+                   else "réglage : " + BOUNDARY[values["boundary_interval"]])
+        received.append((int(no_interval.sum()), f"n'ont pas d'intervalle (bornes vides, {setting})"))
     head = f"{fmt_number(len(edge))} part(s) publiée(s) valent exactement 0 % ou 100 % : "
     if len(received) == 1:
         return head + f"toutes {received[0][1]}."
     return head + " ; ".join(f"{fmt_number(count)} {what}" for count, what in received) + "."
 
 
-def interval_rules(values: Mapping[str, Any], estimates: pd.DataFrame) -> list[str]:
-    """The interval method and level in force, and what the boundary shares received."""
-    fit = (" ; centré sur la proportion pondérée" if values["logit_fit"] == "weighted_mean"
-           else " ; ajusté comme le glm de R (comparaison avec R)") if values["ci_method_proportion"] == "logit" else ""
+def interval_rules(values: Mapping[str, Any], estimates: pd.DataFrame, codes: bool = False) -> list[str]:
+    """The interval method and level in force, and what the boundary shares received (`codes`:
+    with the method codes of the open-data files)."""
+    fit = f" ; {LOGIT_FIT[values['logit_fit']]}" if values["ci_method_proportion"] == "logit" else ""
     rules = [
         f"Intervalles de confiance à {fmt_level(values['ci_level'])} ; proportions : "
         f"{ci_label(values['ci_method_proportion'])}{fit} ; moyennes et totaux : {ci_label(values['ci_method_mean'])}. "
@@ -90,13 +110,13 @@ def interval_rules(values: Mapping[str, Any], estimates: pd.DataFrame) -> list[s
         "résidus du calage) ; chaque vague est un échantillon indépendant.",
     ]
     if values["boundary_interval"] == "exact":
+        code = f" (méthode « {BOUNDARY_METHOD} »)" if codes else ""
         rules.append("Une part estimée à exactement 0 % ou 100 % reçoit l'intervalle exact de Clopper-Pearson calculé "
-                     f"sur l'effectif efficace de Kish (méthode « {BOUNDARY_METHOD} ») : un 0 % n'est jamais présenté "
-                     "comme certain.")
+                     f"sur l'effectif efficace de Kish{code} : un 0 % n'est jamais présenté comme certain.")
     else:
         rules.append("Une part estimée à exactement 0 % ou 100 % n'a pas d'intervalle (comme dans R) : ses bornes "
                      "sont laissées vides.")
-    rules.append(boundary_rule(values, estimates))
+    rules.append(boundary_rule(values, estimates, codes))
     return rules
 
 
@@ -132,7 +152,8 @@ def small_area_rules(values: Mapping[str, Any]) -> list[str]:
     method = values["small_area_method"]
     mse = f" ; erreur quadratique moyenne : {AMRL_MSE[values['small_area_amrl_mse']]}" if method == "AMRL" else ""
     return [
-        "Quartiers (IRIS) : modèle de Fay-Herriot sur l'échelle arc sinus, variance du modèle estimée par "
+        "Quartiers (IRIS) : estimation par modèle sur petits domaines (modèle de Fay-Herriot, sur l'échelle arc "
+        "sinus), variance du modèle estimée par "
         f"{SMALL_AREA_METHODS[method]} (précision {fmt_setting(values['small_area_tolerance'])}){mse} ; "
         f"intervalles à {fmt_level(values['ci_level'])}.",
         f"Classement des quartiers : un IRIS de moins de {fmt_number(values['ranking_min_population'])} habitants "
@@ -160,7 +181,7 @@ def design_table(spec: SurveySpec, values: Mapping[str, Any]) -> pd.DataFrame:
         "Grappes (unités primaires)": f"colonne « {design.cluster} »" if design.cluster else "aucune : tirage individuel",
         "Correction de population finie": f"colonne « {design.fpc} »" if design.fpc else "aucune",
         "Vagues": f"colonne « {design.wave} » : chaque vague est un échantillon indépendant, pondéré et estimé séparément",
-        "Calage": "raking (ajustement proportionnel itératif) sur les marges du tableau suivant, vague par vague",
+        "Calage": "ajustement proportionnel itératif sur les marges du tableau suivant, vague par vague",
         "Tolérance et itérations du calage": (f"{fmt_setting(values['raking_epsilon'])} ; au plus "
                                               f"{fmt_number(values['raking_max_iterations'])} itérations"),
         "Écrêtage des poids": _trimming(values),
@@ -171,14 +192,14 @@ def design_table(spec: SurveySpec, values: Mapping[str, Any]) -> pd.DataFrame:
 
 
 def margins_table(spec: SurveySpec) -> pd.DataFrame:
-    """One row per raking variable: columns, file, number of categories, grand total."""
+    """One row per raking variable: its categories and grand total (the files are named in
+    docs/, for data stewards)."""
     rows = []
     for variable in spec.design.raking:
         totals = spec.margins[variable.key]
         rows.append(
             {
                 "Variable de calage": " × ".join(variable_label(spec, c) for c in variable.columns),
-                "Fichier": variable.file,
                 "Catégories": fmt_number(len(totals)),
                 "Population totale": fmt_number(sum(totals.values())),
             }

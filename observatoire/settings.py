@@ -38,6 +38,7 @@ class Setting:
     # Values allowed besides `choices`: a predicate and its French description.
     valid: Callable[[Any], bool] | None = None
     expects_fr: str = ""
+    label_fr: str = ""  # what the published methodology calls it (never the name, a code)
 
 
 def _number(low: float, high: float, *, closed: bool = False, optional: bool = False) -> Callable[[Any], bool]:
@@ -65,6 +66,7 @@ SETTINGS: dict[str, Setting] = {
             "sur les personnes physiques (facts §6). Une cellule qui permettrait de retrouver par "
             "soustraction une donnée non diffusée l'est aussi (secret secondaire).",
             valid=_count(1), expects_fr="un entier au moins égal à 1",
+            label_fr="Nombre de répondants en dessous duquel un chiffre n'est pas diffusé",
         ),
         Setting(
             "reliability_fragile_n",
@@ -72,6 +74,7 @@ SETTINGS: dict[str, Setting] = {
             "Effectif non pondéré en dessous duquel une estimation diffusée est signalée "
             "« à interpréter avec prudence » (facts §6 ; EU-SILC signale les cellules de 20 à 49).",
             valid=_count(1), expects_fr="un entier au moins égal à 1",
+            label_fr="Nombre de répondants en dessous duquel un chiffre est signalé fragile",
         ),
         Setting(
             "reliability_fragile_cv",
@@ -79,6 +82,7 @@ SETTINGS: dict[str, Setting] = {
             "Coefficient de variation (écart-type / estimation) au-dessus duquel une estimation "
             "est signalée « à interpréter avec prudence ». facts §6 propose 0,15 ; 0,30 par défaut.",
             valid=_number(0, float("inf")), expects_fr="un nombre positif (0,30 = 30 %)",
+            label_fr="Coefficient de variation au-delà duquel un chiffre est signalé fragile",
         ),
         Setting(
             "reliability_withhold_cv",
@@ -86,6 +90,7 @@ SETTINGS: dict[str, Setting] = {
             "Coefficient de variation au-dessus duquel une estimation n'est pas diffusée ; vide = "
             "pas de suppression sur le CV (facts §6 propose 0,30 avec un seuil de prudence à 0,15).",
             valid=_number(0, float("inf"), optional=True), expects_fr="un nombre positif, ou vide",
+            label_fr="Coefficient de variation au-delà duquel un chiffre n'est pas diffusé",
         ),
         Setting(
             "ci_level",
@@ -93,6 +98,7 @@ SETTINGS: dict[str, Setting] = {
             "Niveau des intervalles de confiance des estimations de l'enquête et des petits domaines "
             "(0,95 = 95 %). Les intervalles de prédiction des projections et de rang restent à 95 %.",
             valid=_number(0, 1), expects_fr="un nombre strictement entre 0 et 1 (0,95 = 95 %)",
+            label_fr="Niveau des intervalles de confiance",
         ),
         Setting(
             "ci_method_proportion",
@@ -101,6 +107,7 @@ SETTINGS: dict[str, Setting] = {
             "beta (Korn-Graubard), wilson (effectif efficace), wald (loi normale), wald_t (loi de "
             "Student aux degrés de liberté du plan).",
             ("logit", "beta", "wilson", "wald", "wald_t"),
+            label_fr="Méthode des intervalles de confiance des parts",
         ),
         Setting(
             "logit_fit",
@@ -110,6 +117,7 @@ SETTINGS: dict[str, Setting] = {
             "compris ses défauts (sur un plan calé, un petit domaine peut faire diverger glm et "
             "donner une proportion nulle) — réservé à la comparaison avec R (cas de référence).",
             ("weighted_mean", "r_glm"),
+            label_fr="Centre de l'intervalle des parts sur l'échelle logit",
         ),
         Setting(
             "boundary_interval",
@@ -119,6 +127,7 @@ SETTINGS: dict[str, Setting] = {
             "efficace de Kish, nommé clopper_pearson_kish sur la ligne (un 0 % publié ne doit pas "
             "paraître certain) ; none = pas d'intervalle (comparaison avec R).",
             ("exact", "none"),
+            label_fr="Intervalle d'une part estimée à 0 % ou 100 %",
         ),
         Setting(
             "ci_method_mean",
@@ -126,6 +135,7 @@ SETTINGS: dict[str, Setting] = {
             "Méthode d'intervalle par défaut pour les moyennes, totaux et ratios : wald_t (Student "
             "aux degrés de liberté du plan, comme confint(..., df = degf(plan)) dans R) ou wald.",
             ("wald_t", "wald"),
+            label_fr="Méthode des intervalles de confiance des moyennes et totaux",
         ),
         Setting(
             "lonely_psu",
@@ -139,6 +149,7 @@ SETTINGS: dict[str, Setting] = {
             "colonne fpc indique une population d'une seule unité est exhaustive : sans variance, "
             "quel que soit ce réglage.",
             ("fail", "adjust", "average", "remove", "certainty"),
+            label_fr="Strate ne contenant qu'une seule unité primaire",
         ),
         Setting(
             "small_area_tolerance",
@@ -150,6 +161,7 @@ SETTINGS: dict[str, Setting] = {
             "dont on retrouve alors les itérations). Les estimations publiées ne dépendent pas "
             "de ce réglage au-delà de cette précision.",
             valid=_number(0, 1), expects_fr="un nombre strictement entre 0 et 1 (ex. 1e-10)",
+            label_fr="Précision du calcul du modèle par quartier",
         ),
         Setting(
             "small_area_method",
@@ -160,6 +172,7 @@ SETTINGS: dict[str, Setting] = {
             "étude benchmarks/small_area_study.py) ; REML = maximum de vraisemblance restreinte, comme "
             "R sae ; ML = maximum de vraisemblance.",
             ("AMRL", "REML", "ML"),
+            label_fr="Estimation de la variance du modèle par quartier",
         ),
         Setting(
             "small_area_amrl_mse",
@@ -172,6 +185,7 @@ SETTINGS: dict[str, Setting] = {
             "trop peu (étude benchmarks/small_area_study.py) ; une EQM li_lahiri négative ou nulle "
             "est remplacée par celle de Prasad et Rao.",
             ("prasad_rao", "li_lahiri"),
+            label_fr="Erreur des estimations par quartier",
         ),
         Setting(
             "raking_epsilon",
@@ -179,12 +193,14 @@ SETTINGS: dict[str, Setting] = {
             "Tolérance de convergence du calage : écart relatif maximal |total calé − marge| / "
             "(1 + marge) accepté pour chaque catégorie.",
             valid=_number(0, 1), expects_fr="un nombre strictement entre 0 et 1 (ex. 1e-10)",
+            label_fr="Tolérance du calage",
         ),
         Setting(
             "raking_max_iterations",
             200,
             "Nombre maximal d'itérations du calage (au-delà : erreur « calage non convergent »).",
             valid=_count(1), expects_fr="un entier au moins égal à 1",
+            label_fr="Nombre maximal d'itérations du calage",
         ),
         # Trimming bounds are a method setting, not part of the design: like R's trimWeights()
         # arguments they tune the bias-variance trade-off of the weights, while design.yaml says
@@ -197,6 +213,7 @@ SETTINGS: dict[str, Setting] = {
             "à dessein : avec un minimum de répondants par commune, les petites communes ont des poids "
             "légitimement très inférieurs à la moyenne. Vide = pas de borne basse.",
             valid=_number(0, 1, optional=True), expects_fr="un nombre strictement entre 0 et 1, ou vide",
+            label_fr="Écrêtage des poids : borne basse (en multiple du poids moyen)",
         ),
         Setting(
             "trimming_upper",
@@ -208,6 +225,7 @@ SETTINGS: dict[str, Setting] = {
             "de borne haute ; les deux bornes vides = pas d'écrêtage.",
             valid=lambda value: value is None or (_number(1, float("inf"))(value)),
             expects_fr="un nombre strictement supérieur à 1, ou vide",
+            label_fr="Écrêtage des poids : borne haute (en multiple du poids moyen)",
         ),
         Setting(
             "ranking_min_population",
@@ -215,12 +233,14 @@ SETTINGS: dict[str, Setting] = {
             "Population de 15 ans ou plus en dessous de laquelle un quartier (IRIS) n'est pas classé : "
             "zones d'activité, parcs, où une poignée d'habitants rend la part sans portée pour choisir "
             "un lieu d'accueil. Ces IRIS restent listés à part, avec la raison.",
+            label_fr="Habitants de 15 ans ou plus en dessous desquels un quartier n'est pas classé",
         ),
         Setting(
             "support_distance_m",
             1000,
             "Distance (en mètres, à vol d'oiseau depuis le centre de l'IRIS) au-delà de laquelle un "
             "quartier est compté comme éloigné du lieu de médiation numérique le plus proche.",
+            label_fr="Distance au lieu de médiation numérique au-delà de laquelle un quartier est éloigné (mètres)",
         ),
     )
 }
@@ -290,7 +310,8 @@ def reference_markdown() -> str:
     for setting in SETTINGS.values():
         allowed = (", ".join(_markdown_value(c) for c in setting.choices) if setting.choices is not None
                    else setting.expects_fr or "toute valeur")
-        lines += [f"## `{setting.name}`", "", f"- Valeur par défaut : {_markdown_value(setting.default)}",
+        lines += [f"## `{setting.name}`", "", f"- Libellé publié (page Méthodologie) : {setting.label_fr}",
+                  f"- Valeur par défaut : {_markdown_value(setting.default)}",
                   f"- Valeurs permises : {allowed}", "", setting.help_fr, ""]
     return "\n".join(lines)
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from observatoire import commitments, export
+from observatoire import commitments, export, glossary
 from observatoire.indicators.progress import headline_series
 from observatoire.ui import loaders, screen
 from observatoire.ui.commitments import commitment_line, status_badge
@@ -36,7 +36,9 @@ def show_detail(row) -> None:
     else:
         chart = commitments.trend_for(row, series, "presentation" if presentation else "normal", demo=results.demo_note)
         st.altair_chart(chart, width="stretch")
-        st.caption(commitments.TREND_CAPTION)
+        st.caption(commitments.trend_caption(results.settings["ci_level"]))
+        st.markdown(glossary.app_links(("intervalle-de-confiance", "projection", "marge-d-erreur", "cible-2026",
+                                        "effectif")))
         if not presentation:
             st.table(commitments.series_table(series, unit).set_index("Année"))
             columns = st.columns(4)
@@ -58,6 +60,8 @@ def show_overview() -> None:
     st.title("Engagements numérique responsable")
     st.caption(f"{len(progress)} engagements, horizon {catalog.horizon}. Statut calculé par la méthode de mesure "
                "des progrès d'Open SDG (détail dans chaque fiche).")
+    st.markdown(glossary.app_links(("statut", "cible-2026", "projection", "marge-d-erreur", "intervalle-de-confiance",
+                                   "iris", "lieu-de-mediation")))
     presentation = presentation_toggle()
     themes, statuses = [], []
     if not presentation:

@@ -18,7 +18,7 @@ st.markdown(
     "et tout est oublié à la fermeture de l'onglet."
 )
 
-uploaded = st.file_uploader("Fichier d'enquête", type=["csv", "xlsx", "sav"], key=loaders.uploader_key())
+uploaded = components.file_uploader("Fichier d'enquête", ["csv", "xlsx", "sav"], key=loaders.uploader_key())
 if uploaded is not None:
     loaders.check_upload(uploaded.name, uploaded.getvalue())
     loaders.release_uploader(uploaded)  # the bytes are dropped once checked
@@ -49,7 +49,8 @@ st.download_button(
     file_name="modele_enquete.csv",
     mime="text/csv",
 )
-st.caption("Les valeurs attendues de chaque colonne sont décrites dans survey/schema.yaml et survey/codebook.yaml.")
+st.caption("Les valeurs attendues de chaque colonne sont décrites dans le dictionnaire de l'enquête, que fournit "
+           "le service qui administre l'observatoire.")
 st.download_button(
     "Télécharger le classeur de saisie des indicateurs (Excel)",
     loaders.indicator_template(results),
@@ -58,5 +59,5 @@ st.download_button(
 )
 st.caption(
     "Pour les services qui alimentent les engagements : consignes, listes déroulantes et valeurs déjà connues. "
-    "Une fois rempli, il s'importe avec la commande « observatoire import »."
+    "Une fois rempli, il est importé par le service qui administre l'observatoire."
 )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from observatoire import council
+from observatoire import council, glossary
 from observatoire.formatting import ci_long, fmt_number
 from observatoire.ui import components, loaders
 from observatoire.ui.tables import sample_table, status_counts
@@ -15,6 +15,8 @@ st.markdown(
     "et suivi des engagements pour un numérique responsable. Chaque chiffre est donné avec son "
     f"{ci_long(results.settings['ci_level'])} et le nombre de répondants sur lequel il repose."
 )
+st.markdown(glossary.app_links(("intervalle-de-confiance", "effectif", "ponderation", "chiffre-fragile",
+                               "donnee-non-diffusee")))
 
 figures = loaders.shared(results, ("accueil", "headline"), lambda: council.figures(results))
 if not figures:

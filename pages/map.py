@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import streamlit as st
 
-from observatoire import export, labels
+from observatoire import export, glossary, labels
 from observatoire.formatting import ci_long
 from observatoire.stats import COLUMNS
 from observatoire.ui import components, loaders, screen, tables
@@ -66,9 +66,10 @@ def map_view() -> SimpleNamespace:
 
 view = loaders.shared(results, ("carte", variable, level, wave), map_view)
 if level == "iris_model":
-    st.caption("Modèle de Fay-Herriot : chaque IRIS emprunte de l'information aux IRIS semblables (recensement, "
-               "couverture), d'où des intervalles plus étroits que l'estimation directe ; les IRIS sans répondant "
-               "(prédiction du modèle seule) sont marqués fragiles. Détail et classement : page « Quartiers ».")
+    st.caption("Estimation par modèle : chaque IRIS emprunte de "
+               "l'information aux IRIS semblables (recensement, couverture), d'où des intervalles plus étroits que "
+               "l'estimation directe ; les IRIS sans répondant (prédiction du modèle seule) sont marqués fragiles. "
+               "Détail et classement : page « Quartiers ».")
 map_column, side_column = st.columns([3, 1])
 geometry = results.geography.shapes(maps.GEO_LEVELS[level].shapes)
 width, height = screen.map_frame(geometry, 3 / 4, 520)
@@ -86,6 +87,8 @@ with side_column:
         {"Carte": view.export_table}, notes=[f"Observatoire du numérique : {subject}, {wave}. {view.summary}"],
         columns=view.export_columns, demo=results.demo_note),
         file_name=export.download_name(stem, "xlsx", results.is_demo), mime=export.MIME["xlsx"], on_click="ignore")
+st.markdown(glossary.app_links(("iris", "estimation-directe", "estimation-par-modele", "intervalle-de-confiance",
+                               "effectif", "chiffre-fragile", "donnee-non-diffusee", "lieu-de-mediation")))
 # Full width, so that the table never needs a scroll area (not reachable by keyboard); a long
 # one (IRIS) folded, so that the page stays a page on a phone.
 st.subheader("Les chiffres de la carte")

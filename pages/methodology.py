@@ -13,6 +13,7 @@ from observatoire.methodology import (
     small_area_rules,
     weighting_table,
 )
+from observatoire import glossary
 from observatoire.ui import loaders, screen
 
 results = loaders.current_results()
@@ -25,17 +26,20 @@ def bullets(lines: list[str]) -> None:
 
 st.title("Méthodologie")
 st.markdown(
-    "Cette page est produite à partir des fichiers de description de l'enquête (`survey/`), des "
-    "réglages de l'observatoire et des diagnostics du dernier calcul : aucun chiffre n'y est recopié à la main."
+    "Cette page est produite à partir de la description de l'enquête, des réglages de l'observatoire et des "
+    "diagnostics du dernier calcul : aucun chiffre n'y est recopié à la main."
 )
+st.markdown(glossary.app_links(("ponderation", "intervalle-de-confiance", "effectif", "coefficient-de-variation",
+                               "chiffre-fragile", "donnee-non-diffusee", "estimation-par-modele", "iris",
+                               "lieu-de-mediation", "statut", "cible-2026")))
 
 st.header("Plan de sondage et pondération")
 st.table(design_table(spec, values))
 
 st.subheader("Marges de calage")
 st.markdown(
-    f"Les poids de chaque vague sont calés sur les {spec.population_fr} (recensement). "
-    "Les sources et millésimes sont décrits dans `survey/margins/README.md`."
+    f"Les poids de chaque vague sont {glossary.app_link('ponderation', 'calés')} sur les {spec.population_fr} "
+    "(recensement)."
 )
 st.table(margins_table(spec))
 

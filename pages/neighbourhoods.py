@@ -6,7 +6,7 @@ from functools import partial
 
 import streamlit as st
 
-from observatoire import export
+from observatoire import export, glossary
 from observatoire.areas import exports, labels
 from observatoire.areas.support import share_beyond
 from observatoire.formatting import fmt_number, fmt_percent
@@ -46,6 +46,9 @@ st.markdown(f"**{fmt_number(tiers.get(1, 0))} quartiers en priorité 1 et {fmt_n
             f"pour {k} quartiers à retenir dans {where}, classés par {labels.CRITERIA_PHRASES[by]}.")
 st.caption(labels.tier_rule(k))
 st.caption(labels.rank_interval_sentence(ranked.iloc[0]))
+st.markdown(glossary.app_links(("iris", "estimation-par-modele", "intervalle-de-confiance", "rang", "priorite",
+                               "indice-de-fragilite", "decile", "estimation-directe", "effectif", "chiffre-fragile",
+                               "donnee-non-diffusee", "lieu-de-mediation")))
 if "support_distance_m" in ranked:
     limit = settings["support_distance_m"]
     st.caption(f"{fmt_percent(share_beyond(ranked, limit), 0)} des personnes en difficulté estimées vivent dans un IRIS "
@@ -101,9 +104,6 @@ unranked = display_unranked(ranked, geography, settings)
 if not unranked.empty:
     with st.expander(f"{fmt_number(len(unranked))} IRIS non classés (trop peu d'habitants)"):
         st.table(unranked.set_index("IRIS"))
-with st.expander("Lexique : IC, modèle sur petits domaines, EBLUP, IFN, décile"):
-    for term, meaning in labels.GLOSSARY.items():
-        st.markdown(f"**{term}** : {meaning}")
 
 left, right = st.columns(2)
 stem = f"quartiers_{by}_{commune or 'territoire'}"

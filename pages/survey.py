@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from observatoire import labels
+from observatoire import glossary, labels
 from observatoire.formatting import WITHHELD
 from observatoire.pipeline import survey_variables
 from observatoire.ui import components, loaders
@@ -41,6 +41,8 @@ ci_level = results.settings["ci_level"]  # not `level`: that is the chosen answe
 st.altair_chart(bar_chart(named, label="groupe", title=subject, level=ci_level), width="stretch")
 where = "" if wave is None else f", vague {wave}"
 components.estimate_table(rows, group_labels, f"{subject}{where} : {labels.population_note(spec, variable, rows if breakdown != 'wave' else None)}", ci_level)
+st.markdown(glossary.app_links(("intervalle-de-confiance", "effectif", "ponderation", "chiffre-fragile",
+                               "donnee-non-diffusee")))
 withheld = int((rows["flag"] == "withheld").sum())
 if withheld:
     st.caption(f"{withheld} groupe(s) sans barre : {WITHHELD} (moins de {results.settings['reliability_withhold_n']} répondants).")

@@ -19,7 +19,7 @@ CRITERIA = {
 CRITERIA_PHRASES = {
     "count": "nombre estimé de personnes en difficulté (part estimée × habitants de 15 ans ou plus)",
     "share": "part estimée de personnes en difficulté",
-    "index": "indice de fragilité numérique (inspiré de l'IFN)",
+    "index": "indice de fragilité numérique",
 }
 METHODS = {
     "eblup": "modèle : répondants de la zone et zones semblables",
@@ -78,20 +78,6 @@ def rank_interval_sentence(row: Mapping[str, Any] | None) -> str:
     return (f"{general} : « {row['rank']} (de {row['rank_low']} à {row['rank_high']}) » veut dire que ce quartier, "
             f"classé {_ordinal(int(row['rank']), False)}, pourrait en réalité être entre la {_ordinal(int(row['rank_low']))} "
             f"et la {_ordinal(int(row['rank_high']))} place.")
-
-
-GLOSSARY = {
-    "IC": "intervalle de confiance à 95 % : la fourchette dans laquelle se trouve la vraie valeur, sauf malchance "
-          "(1 fois sur 20).",
-    "Modèle sur petits domaines (Fay-Herriot)": "avec une vingtaine de répondants par IRIS, l'estimation directe est "
-          "trop imprécise ; le modèle la combine avec une prédiction tirée des IRIS semblables (âge, diplôme, pauvreté, "
-          "couverture numérique). Plus l'IRIS a de répondants, plus son estimation directe pèse.",
-    "EBLUP": "nom technique de cette combinaison (meilleur prédicteur linéaire sans biais empirique).",
-    "IFN": "indice de fragilité numérique de la MedNum et de l'ANSA ; l'indice de l'observatoire s'en inspire "
-           "(moyenne des déciles de six indicateurs, de 1 à 10) et y ajoute la part estimée en difficulté.",
-    "Décile": "position de l'IRIS parmi ceux du territoire, de 1 (les 10 % les moins concernés) à 10 (les 10 % les "
-              "plus concernés).",
-}
 
 
 def _rounded_weight(gamma: float, step: float) -> str:

@@ -38,6 +38,14 @@ def _rows(indicator: Indicator, frame: pd.DataFrame, column: str, source: str, l
             for r in frame.itertuples(index=False) if pd.notna(getattr(r, column))]
 
 
+# The `source` of a computed value, in words (it is shown beside the value: no method or file name).
+METHOD_SOURCES = {
+    "footprint": "l'inventaire des équipements",
+    "refurbished_share": "l'inventaire des équipements",
+    "sovereignty": "l'inventaire des logiciels",
+}
+
+
 def computed_values(catalog: Catalog, inventory_dir: Path, years: list[int], territory_code: str,
                     factors_path: Path = DEFAULT_FACTORS, non_sovereign_path: Path = DEFAULT_NON_SOVEREIGN,
                     last_year: int | None = None) -> pd.DataFrame:
@@ -48,7 +56,7 @@ def computed_values(catalog: Catalog, inventory_dir: Path, years: list[int], ter
         if ind.source.type != "computed":
             continue
         path = Path(inventory_dir) / ind.source.inventory
-        source = f"calcul : {ind.source.method} sur {ind.source.inventory}"
+        source = f"calcul à partir de {METHOD_SOURCES[ind.source.method]}"
         if ind.source.method == "footprint":
             frame = fleet_footprint(read_equipment_inventory(path), load_factors(factors_path), years)
             rows += _rows(ind, frame, "total_t", source + " (facteurs Boavizta)", last_year, territory_code)
@@ -77,7 +85,7 @@ def estimate_rows(indicator: Indicator, table: pd.DataFrame, source: str, territ
         rows.append({"indicator": indicator.id, "year": wave, "geo_level": TERRITORY_LEVEL, "geo_code": territory_code,
                      "breakdown": "", "value": _scaled(r.estimate, scale), "ci_low": _scaled(r.ci_low, scale),
                      "ci_high": _scaled(r.ci_high, scale), "n_unweighted": int(r.n_unweighted),
-                     "source": f"{source} {wave} ({indicator.source.variable}, {r.ci_method})", "status": "final"})
+                     "source": f"{source} {wave}", "status": "final"})
     return rows
 
 

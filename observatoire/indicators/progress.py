@@ -34,8 +34,9 @@ from observatoire.indicators.projection import project
 from observatoire.indicators.values import TERRITORY_LEVEL
 
 METHOD = "open_sdg_progress"
-CITATION = ("Open SDG, mesure des progrès (open-sdg/sdg-build, sdg/ProgressMeasure.py ; "
-            "open-sdg/docs, progress-methodology.md), inspirée de la méthode d'Eurostat pour le suivi des ODD")
+# Published as is: the source is named in words (the code reference is in docs/).
+CITATION = ("mesure des progrès du projet Open SDG, inspirée de la méthode d'Eurostat pour le suivi des objectifs "
+            "de développement durable (ODD)")
 ZERO_SUBSTITUTE = 0.001  # Open SDG's substitute for a zero base value or target
 TARGET_THRESHOLDS = {"high": 0.95, "med": 0.60, "low": 0.0}
 GROWTH_THRESHOLDS = {"high": 0.015, "med": 0.005, "low": 0.0}

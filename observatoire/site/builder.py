@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from observatoire import disclosure
+from observatoire import disclosure, glossary
 from observatoire.errors import UserError
 from observatoire.formatting import WITHHELD, ci_long, ci_short, fmt_interval, fmt_number
 from observatoire.commitments import divergences
@@ -20,7 +20,7 @@ from observatoire.site import survey
 from observatoire.site.budget import PageWeight, page_weight
 from observatoire.site.commitments import commitments_page, status_table
 from observatoire.site.data import SiteConfig, SiteData
-from observatoire.site.markup import Frame, esc, heading, link, page, paragraphs
+from observatoire.site.markup import Frame, esc, heading, html_text, link, page, paragraphs
 from observatoire.site.methodology import CONFORMITY, accessibility_page, methodology_page
 from observatoire.site.opendata import OpenFile, downloads_page, open_files
 from observatoire.viz.legend import flag_label, fmt_value
@@ -65,9 +65,23 @@ def home_page(data: SiteData) -> str:
         f"<li>{link('engagements.html', 'Engagements')} : les engagements par thème et leur progression</li>",
         f"<li>{link('methodologie.html', 'Méthodologie')} : plan de sondage, calage, règles de diffusion</li>",
         f"<li>{link('donnees.html', 'Données ouvertes')} : tous les chiffres en fichiers CSV et JSON</li>",
+        f"<li>{link(glossary.SITE_PAGE, glossary.TITLE)} : les mots des statistiques, expliqués</li>",
         "</ul>\n",
     ]
     return "".join(parts)
+
+
+def glossary_page(data: SiteData) -> str:
+    """Body of comprendre.html: the glossary, the same entries as the app's page."""
+    territory = data.territory
+    terms = glossary.entries(territory.name, territory.of_name(), len(data.geography.communes))
+    return paragraphs(glossary.INTRO) + "".join(
+        heading(2, term.title, term.anchor) + paragraphs(term.definition) for term in terms)
+
+
+def with_glossary_links(body: str) -> str:
+    """`body` followed by links to the glossary entries of the words it shows."""
+    return body + glossary.site_links(glossary.shown_terms([html_text(body)]))
 
 
 def check_disclosure(data: SiteData) -> None:
@@ -92,7 +106,7 @@ def render_site(data: SiteData, config: SiteConfig) -> Site:
     """Every page and open-data file; refused (UserError) when the disclosure audit finds a leak."""
     check_disclosure(data)
     files = open_files(data, config.built)
-    note = f"Produit le {config.built.strftime('%d/%m/%Y')} à partir de « {data.source} »."
+    note = f"Produit le {config.built.strftime('%d/%m/%Y')}."
     frame = Frame(config.site_name, data.demo_note, CONFORMITY, note, data.territory.licence or "")
     bodies = [
         ("index.html", "Accueil", home_page(data), "Chiffres clés des inégalités numériques et des engagements."),
@@ -106,6 +120,8 @@ def render_site(data: SiteData, config: SiteConfig) -> Site:
         ("accessibilite.html", "Déclaration d'accessibilité", accessibility_page(config),
          "Déclaration d'accessibilité du site (RGAA 4.1)."),
     ]
+    bodies = [(name, title, with_glossary_links(body), description) for name, title, body, description in bodies]
+    bodies.append((glossary.SITE_PAGE, glossary.TITLE, glossary_page(data), "Les mots des statistiques, expliqués."))
     pages = {name: page(frame, name, title, body, description) for name, title, body, description in bodies}
     return Site(pages, files)
 

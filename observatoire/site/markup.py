@@ -9,6 +9,7 @@ the skip link, the navigation with `aria-current` and one inlined stylesheet.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,13 @@ NAV = {
     "methodologie.html": "Méthodologie",
     "donnees.html": "Données ouvertes",
     "accessibilite.html": "Accessibilité",
+    "comprendre.html": "Comprendre les chiffres",
 }
+
+
+def html_text(markup: str) -> str:
+    """The text of a piece of markup (tags removed, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", markup))
 
 
 def esc(text: object) -> str:

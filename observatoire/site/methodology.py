@@ -27,7 +27,7 @@ def publication_rules(data: SiteData) -> list[str]:
         "Aucune donnée individuelle (microdonnée) n'est publiée : seulement des parts agrégées par commune, "
         "tranche d'âge, sexe, diplôme et vague, avec leur intervalle de confiance et leur effectif.",
         "Aucune estimation directe n'est publiée à l'échelle de l'IRIS ; la liste des quartiers prioritaires "
-        "repose sur un modèle sur petits domaines (Fay-Herriot), avec ses signalements.",
+        "repose sur une estimation par modèle sur petits domaines, avec ses signalements.",
         f"L'âge n'est publié qu'en tranches ({', '.join(data.spec.labels_fr['age_band'].values())}).",
     ]
 
@@ -37,11 +37,10 @@ def sources(data: SiteData) -> list[str]:
     kind = ("données de démonstration, synthétiques" if "survey" in demonstration_inputs(data.provenance)
             else f"enquête auprès des {data.spec.population_fr}")
     return [
-        f"Enquête : fichier « {data.source} » ({kind}) ; {waves}.",
+        f"Enquête auprès des {data.spec.population_fr} ({kind}) ; {waves}.",
         f"Marges de calage : {data.spec.population_fr} par " + ", ".join(
             " × ".join(variable_label(data.spec, c).lower() for c in v.columns) for v in data.spec.design.raking)
-        + " (fichiers du tableau "
-        "« Marges de calage » ; source et millésime décrits à côté de chaque fichier).",
+        + " (tableau « Marges de calage »).",
         "Géographie : code officiel géographique de l'Insee (communes) et contours IRIS.",
         "Engagements : catalogue des indicateurs (définition, unité, cible) et valeurs déclarées par les services ; "
         "les indicateurs issus de l'enquête sont recalculés à partir de celle-ci.",
@@ -51,8 +50,7 @@ def sources(data: SiteData) -> list[str]:
 def methodology_page(data: SiteData) -> str:
     """Body of methodologie.html."""
     return "".join([
-        paragraphs(f"Résultats calculés à partir du fichier « {data.source} »."
-                   + (f" {data.demo_note}" if data.demo_note else "")),
+        *([paragraphs(data.demo_note)] if data.demo_note else []),
         heading(2, "Sources"),
         bullet_list(sources(data)),
         heading(2, "Plan de sondage et estimation"),

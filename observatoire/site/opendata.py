@@ -234,7 +234,7 @@ def readme(data: SiteData, files: list[OpenFile], built: date) -> bytes:
         *[f"- {f.name.removeprefix(DIRECTORY + '/')} : {f.description}" for f in files],
         "",
         "Intervalles de confiance :",
-        *[f"- {rule}" for rule in methods.interval_rules(data.settings, data.estimates)],
+        *[f"- {rule}" for rule in methods.interval_rules(data.settings, data.estimates, codes=True)],
         "",
         "Règles de diffusion :",
         *[f"- {rule}" for rule in publication_rules(data)],
@@ -326,7 +326,8 @@ def downloads_page(data: SiteData, files: list[OpenFile]) -> str:
             f"(« Observatoire du numérique — {data.territory.name} ») et la date.",
             "Seuls des agrégats sont publiés : aucune donnée individuelle, aucun poids de sondage, aucune estimation "
             "directe à l'échelle de l'IRIS ; une estimation sur trop peu de répondants, ou qui permettrait d'en "
-            "retrouver une par soustraction, est laissée vide (« withheld »).",
+            "retrouver une par soustraction, est laissée vide (la colonne de fiabilité le signale ; ses valeurs sont "
+            "expliquées dans le fichier LISEZMOI.txt).",
             f"Le fichier {PACKAGE} décrit chaque fichier au format Frictionless Data Package (types, unités, "
             "descriptions des colonnes, licence, sources) : il se vérifie avec « frictionless validate ».",
         ),

@@ -117,9 +117,9 @@ METHODS: dict[str, Method] = {
     "wald": Method(wald, False, "Wald (loi normale)"),
     "wald_t": Method(wald_t, False, "Wald avec la loi de Student aux degrés de liberté du plan"),
     "logit": Method(
-        logit, True, "logit (intervalle calculé sur l'échelle logit puis ramené entre 0 et 1, comme svyciprop de R)"
+        logit, True, "logit (intervalle calculé sur l'échelle logit puis ramené entre 0 et 1, comme le paquet R survey)"
     ),
-    "beta": Method(beta, True, "bêta de Korn et Graubard (svyciprop de R, method = \"beta\")"),
+    "beta": Method(beta, True, "bêta de Korn et Graubard (comme le paquet R survey)"),
     "wilson": Method(wilson, True, "Wilson sur l'effectif efficace"),
 }
 

@@ -32,6 +32,24 @@ from observatoire.ui.tables import FLAG_TEXT, GROUP, display_table, findings_row
 from observatoire.validation import ValidationReport
 
 
+# Streamlit 1.67 writes the file uploader's button and instructions in English (« Upload »,
+# « 50MB per file • CSV »), with no option to change them: the instructions are hidden (the page
+# states the formats and the limit in French) and the button shows French text instead. The button
+# stays (the only keyboard way to choose a file); its English text is kept, at size 0, so that it
+# keeps a name for axe; screen readers read both.
+UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzone"] button p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] button p::after { content: "Choisir un fichier"; font-size: 1rem; }
+</style>"""
+
+
+def file_uploader(label: str, types: list[str], key: str):
+    """`st.file_uploader` with French texts only (UPLOADER_CSS)."""
+    st.html(UPLOADER_CSS)
+    return st.file_uploader(label, type=types, key=key)
+
+
 def source_banner(results: Results, upload: str | None, compact: bool = False) -> None:
     """`upload`: the session's own survey file name, if any; `compact`: only the sentence naming
     the demonstration inputs (the projected presentation; other pages add the real ones)."""

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from observatoire.areas import labels
-from observatoire.formatting import WITHHELD, fmt_interval, fmt_number, fmt_percent
+from observatoire.formatting import WITHHELD, ci_short, fmt_interval, fmt_number, fmt_percent
 from observatoire.geo import Geography
 
 SORTS = labels.CRITERIA
@@ -43,7 +43,7 @@ def display_ranking(ranked: pd.DataFrame, geography: Geography, settings: Mappin
         "IRIS": list(names),
         "Commune": list(communes),
         "Personnes en difficulté": [fmt_number(round(c, -1)) for c in shown["count"]],
-        "Part estimée et IC à 95 %": [f"{fmt_percent(e)} {fmt_interval(lo, hi)}"
+        f"Part estimée et {ci_short(settings['ci_level'])}": [f"{fmt_percent(e)} {fmt_interval(lo, hi)}"
                                       for e, lo, hi in zip(shown["estimate"], shown["ci_low"], shown["ci_high"])],
         "Répondants (n)": [fmt_number(n) for n in shown["n_unweighted"]],
         "Estimation directe": [_direct(row) for row in shown.to_dict("records")],

@@ -10,6 +10,9 @@ from observatoire.settings import SETTINGS
 PAGE = "pages/methodology.py"
 
 
+WITHHOLD = SETTINGS["reliability_withhold_n"].label_fr
+
+
 def _table(at, first_index: str):
     return next(t.value for t in at.table if first_index in t.value.index)
 
@@ -23,7 +26,7 @@ def test_methodology_lists_design_margins_weighting_and_settings(demo):
     weighting = _table(at, "Répondants")
     assert list(weighting.columns) == ["Vague 2022", "Vague 2024"]
     assert weighting.loc["Taille d'échantillon efficace", "Vague 2024"] == fmt_number(demo.weighting["effective_n"].iloc[1])
-    assert _table(at, "reliability_withhold_n").loc["reliability_withhold_n", "Valeur"] == "11"
+    assert _table(at, WITHHOLD).loc[WITHHOLD, "Valeur"] == "11"
     assert "En bonne voie" in _table(at, "Cible atteinte").index
 
 
@@ -32,14 +35,14 @@ def test_methodology_follows_the_settings_in_force(demo):
     at = page_test(PAGE, stricter)
     rules = next(m.value for m in at.markdown if "donnée non diffusée" in m.value)
     assert "moins de 20 répondants" in rules and "dépasse 30\u00a0%" in rules
-    assert _table(at, "reliability_withhold_n").loc["reliability_withhold_n", "Valeur"] == "20"
+    assert _table(at, WITHHOLD).loc[WITHHOLD, "Valeur"] == "20"
 
 
 def test_methodology_lists_every_setting_and_what_was_computed(demo):
     at = page_test(PAGE)
-    table = _table(at, "reliability_withhold_n")
-    assert list(table.index) == list(SETTINGS)
-    assert all(table.loc[name, "Signification"] == setting.help_fr for name, setting in SETTINGS.items())
+    table = _table(at, WITHHOLD)
+    assert list(table.index) == [setting.label_fr for setting in SETTINGS.values()]
+    assert table.loc[SETTINGS["ci_method_proportion"].label_fr, "Valeur"].startswith("logit (intervalle")
     text = "\n".join(m.value for m in at.markdown)
     published = demo.estimates[demo.estimates["flag"] != "withheld"]
     edge = int(published["estimate"].isin([0.0, 1.0]).sum())

@@ -86,9 +86,9 @@ def test_survey_template_has_exactly_the_schema_columns(tmp_path, spec, geograph
 
 def test_every_setting_is_listed_with_its_help():
     table = settings_table(resolve({"reliability_withhold_n": 15}))
-    assert list(table.index) == list(SETTINGS)
-    assert table.loc["reliability_withhold_n", "Valeur"] == "15"
-    assert table["Signification"].str.len().min() > 20
+    assert list(table.index) == [setting.label_fr for setting in SETTINGS.values()]
+    assert table.loc[SETTINGS["reliability_withhold_n"].label_fr, "Valeur"] == "15"
+    assert table.loc[SETTINGS["small_area_amrl_mse"].label_fr, "Valeur"] == "Prasad et Rao"  # words, not the code
 
 
 @pytest.mark.parametrize(("value", "text"), [(None, "aucun"), (0.3, "0,3"), (1e-10, "1e-10"), (200, "200"), ("logit", "logit")])
@@ -121,5 +121,6 @@ def test_indicator_template_is_built_in_memory(demo):
 def test_disclosure_rules_describe_the_interval_of_a_zero_share():
     from observatoire.settings import resolve
 
-    assert "clopper_pearson_kish" in " ".join(interval_rules(resolve(None), ROWS))
-    assert "clopper_pearson_kish" not in " ".join(interval_rules(resolve({"boundary_interval": "none"}), ROWS))
+    assert "clopper_pearson_kish" in " ".join(interval_rules(resolve(None), ROWS, codes=True))
+    assert "clopper_pearson_kish" not in " ".join(interval_rules(resolve(None), ROWS))
+    assert "clopper_pearson_kish" not in " ".join(interval_rules(resolve({"boundary_interval": "none"}), ROWS, codes=True))

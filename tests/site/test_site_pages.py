@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from observatoire.settings import resolve
+from observatoire.settings import SETTINGS, resolve
 from observatoire.site.budget import MAX_BYTES, MAX_REQUESTS, ecoindex, fetched_urls, page_weight
 from observatoire.site.budget import grade as budget_grade
 from observatoire.site.builder import render_site
@@ -19,7 +19,8 @@ from observatoire.site.survey import NO_INTERVAL, page_name
 
 BUILT = date(2026, 11, 23)
 
-PAGES = ["index.html", "enquete.html", "engagements.html", "methodologie.html", "donnees.html", "accessibilite.html"]
+PAGES = ["index.html", "enquete.html", "engagements.html", "methodologie.html", "donnees.html", "accessibilite.html",
+         "comprendre.html"]
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr",
         "path", "line", "rect", "circle", "ellipse", "polygon", "polyline", "stop", "use"}
 PERCENT = re.compile(r"^\d{1,3},\d\u00a0%$")
@@ -228,7 +229,7 @@ def test_home_shows_headline_figures_with_ci_and_n_and_the_demo_banner(hand_site
     assert "Données de démonstration" in home
     all_real = {name: "real" for name in hand_data.provenance}
     real = render_site(dataclasses.replace(hand_data, provenance=all_real), SiteConfig(built=BUILT))
-    assert all("Données de démonstration" not in markup for markup in real.pages.values())
+    assert all('class="demo"' not in markup for markup in real.pages.values())
 
 
 def test_commitments_show_status_in_words_and_components(hand_site, hand_data):
@@ -250,7 +251,8 @@ def test_methodology_is_generated_from_the_settings(hand_data):
     page = render_site(stricter, SiteConfig(built=BUILT)).pages["methodologie.html"]
     assert "moins de 20 répondants n'est pas diffusée" in page
     assert "dépasse 30\u00a0% n'est pas diffusée" in page
-    assert "reliability_withhold_n" in page and "Marges de calage" in page
+    assert SETTINGS["reliability_withhold_n"].label_fr in page and "Marges de calage" in page
+    assert "reliability_withhold_n" not in page  # setting names are for data stewards (docs/reglages.md)
 
 
 def test_accessibility_statement_is_honest_and_has_the_contact(hand_site):

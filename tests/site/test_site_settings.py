@@ -1,4 +1,4 @@
-"""The site's methodology lists every setting with its value and help, and says what was computed."""
+"""The site's methodology lists every setting by its French label with its value, and says what was computed."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from observatoire.site.markup import esc
 def test_every_setting_is_on_the_site_methodology_page(hand_site):
     page = hand_site.pages["methodologie.html"]
     for name, setting in SETTINGS.items():
-        assert f'<th scope="row">{name}</th>' in page and esc(setting.help_fr) in page, name
+        assert f'<th scope="row">{esc(setting.label_fr)}</th>' in page and name not in page, name
 
 
 def test_site_methodology_states_the_rules_in_force(hand_site):
