@@ -252,8 +252,10 @@ PROGRESS_COLUMNS = {
                             words={True: "oui", False: "non"}),
     "agreement_note": Column("Statut et projection", "si le statut et la probabilité d'atteindre la cible "
                              "concordent, et sinon pourquoi"),
-    "catalog_status": Column("Engagement publié", "oui : engagement et cible publiés ; non : entrée illustrative",
-                             words={"published": "oui", "illustrative": "non"}),
+    "catalog_status": Column("Engagement publié", "oui : engagement et cible publiés ; oui (indicateur et cible "
+                             "illustratifs) : engagement publié, mesure illustrative ; non : entrée illustrative",
+                             words={"published": "oui", "published_theme": "oui (indicateur et cible illustratifs)",
+                                    "illustrative": "non"}),
 }
 EXPORT_NOTES = (
     "Observatoire du numérique : engagements numérique responsable et leur progression.",

@@ -16,7 +16,7 @@ st.markdown(
     f"{ci_long(results.settings['ci_level'])} et le nombre de répondants sur lequel il repose."
 )
 st.markdown(glossary.app_links(("intervalle-de-confiance", "effectif", "ponderation", "chiffre-fragile",
-                               "donnee-non-diffusee")))
+                               "donnee-non-diffusee", "marge-d-erreur", "vague")))
 
 figures = loaders.shared(results, ("accueil", "headline"), lambda: council.figures(results))
 if not figures:

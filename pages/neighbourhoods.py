@@ -107,7 +107,7 @@ if not unranked.empty:
 
 left, right = st.columns(2)
 stem = f"quartiers_{by}_{commune or 'territoire'}"
-provenance = exports.source_lines(results.source, max(results.waves), results.territory)
+provenance = exports.source_lines(max(results.waves), results.territory)
 left.download_button("Liste CSV", data=lambda: exports.list_csv(ranked, geography, settings),
                      file_name=export.download_name(stem, "csv", results.is_demo), mime=export.MIME["csv"],
                      on_click="ignore")

@@ -23,6 +23,8 @@ from observatoire.areas.ranking import FLAGS
 from observatoire.export import csv_bytes, xlsx_bytes
 from observatoire.geo import Geography
 from observatoire.labels import ZONE_HEADERS, Column, estimate_columns
+from observatoire.settings import SETTINGS
+from observatoire.territory import INPUTS
 
 # Stable keys of the list (JSON keys), with their French meaning.
 LIST_COLUMNS = {
@@ -147,7 +149,7 @@ def notes(ranked: pd.DataFrame, settings: Mapping[str, Any], provenance: Sequenc
         "estimations et de leur erreur (Goldstein et Spiegelhalter, 1996).",
         labels.tier_rule(k),
         f"Non classées : les zones de moins de {attrs.get('min_population')} habitants de 15 ans ou plus (réglage "
-        "ranking_min_population), listées à la fin avec la raison.",
+        f"« {SETTINGS['ranking_min_population'].label_fr} »), listées à la fin avec la raison.",
         "Estimations sur petits domaines (modèle de Fay-Herriot sur l'échelle arc sinus) : chaque part combine "
         "l'estimation directe de la zone et une prédiction tirée des zones semblables, d'autant plus que la zone a "
         f"peu de répondants. Estimation directe non diffusée en dessous de {settings['reliability_withhold_n']} "
@@ -155,12 +157,12 @@ def notes(ranked: pd.DataFrame, settings: Mapping[str, Any], provenance: Sequenc
     ]
 
 
-def source_lines(survey_name: str, wave: int, territory) -> list[str]:
-    """Where the list comes from: the survey and wave, the covariates and places files."""
-    files = [f"enquête « {survey_name} » (vague {wave})"]
-    files += [f"{what} « {path.name} »" for what, path in (("covariables", territory.covariates),
-                                                            ("lieux de médiation", territory.support)) if path]
-    return [f"Territoire : {territory.name}. Sources : {', '.join(files)}."]
+def source_lines(wave: int, territory) -> list[str]:
+    """Where the list comes from, in words (files are named in the territory's description, not
+    in what people read): the survey and its wave, the covariates, the places of mediation."""
+    sources = [f"{INPUTS['survey']} auprès des habitants (vague {wave})", INPUTS["covariates"]]
+    sources += [f"{INPUTS['support']} numérique déclarés par le territoire"] if territory.support else []
+    return [f"Territoire : {territory.name}. Sources : {', '.join(sources)}."]
 
 
 def list_csv(ranked: pd.DataFrame, geography: Geography, settings: Mapping[str, Any]) -> bytes:

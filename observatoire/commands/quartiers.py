@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
                         seed=args.seed)
     shown = ranked.head(args.top) if args.top else ranked
     if out is not None:
-        provenance = exports.source_lines(results.source, wave, results.territory)
+        provenance = exports.source_lines(wave, results.territory)
         content = (exports.list_csv(ranked, results.geography, results.settings) if out.suffix.lower() == ".csv"
                    else exports.list_xlsx(ranked, results.geography, results.settings, provenance=provenance,
                                           demo=results.demo_note))

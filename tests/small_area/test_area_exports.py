@@ -49,7 +49,7 @@ def test_csv_has_french_headers_and_numbers(ranked, demo_results):
 
 
 def test_xlsx_reads_back_with_notes_and_provenance(ranked, demo_results):
-    provenance = exports.source_lines(demo_results.source, 2024, demo_results.territory)
+    provenance = exports.source_lines(2024, demo_results.territory)
     content = exports.list_xlsx(ranked, demo_results.geography, demo_results.settings, provenance=provenance,
                                 demo=demo_results.demo_note)
     book = load_workbook(io.BytesIO(content))
@@ -57,9 +57,10 @@ def test_xlsx_reads_back_with_notes_and_provenance(ranked, demo_results):
     notes = [str(c.value) for c in book["Lisez-moi"]["A"] if c.value]
     assert notes[0] == demo_results.demo_note
     text = "\n".join(notes)
-    assert "survey.csv" in text and "lieux_mediation_numerique.csv" in text and "iris_covariates.csv" in text
+    assert "enquête auprès des habitants (vague 2024)" in text and "covariables des IRIS" in text
+    assert "lieux de médiation numérique" in text and ".csv" not in text
     assert "Priorité 1 : plus d'une chance sur deux d'être parmi les 10 premiers" in text
-    assert "veut dire que ce quartier" in text and "ranking_min_population" in text
+    assert "veut dire que ce quartier" in text and "habitants de 15 ans ou plus (réglage « Habitants" in text
     sheet = book["Quartiers"]
     header = [c.value for c in sheet[1]]
     assert header[0] == "Rang" and "Chances d'être parmi les 10 premiers (%)" in header

@@ -186,12 +186,19 @@ def html_texts(markup: str) -> list[str]:
 
 
 def workbook_texts(content: bytes) -> list[str]:
-    """Every text cell of every sheet of an XLSX file (headers, notes, values)."""
+    """Every text cell of every sheet of an XLSX file (headers, notes, values), except the codes
+    column of the « Dictionnaire » sheet: the one documented place where programs find the codes."""
     from openpyxl import load_workbook
 
+    from observatoire.sheets import DICTIONARY
+
     book = load_workbook(io.BytesIO(content), read_only=True)
-    return [cell for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
-            for cell in row if isinstance(cell, str)] + [sheet.title for sheet in book.worksheets]
+    texts = [sheet.title for sheet in book.worksheets]
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            cells = [c for i, c in enumerate(row) if not (sheet.title == DICTIONARY and i == 2)]
+            texts += [c for c in cells if isinstance(c, str)]
+    return texts
 
 
 def missing_links(texts: list[str], link_prefix: str) -> list[str]:

@@ -146,8 +146,6 @@ def _export_texts(name: str, content: bytes) -> list[str]:
     return []  # charts: their texts are the chart's, scanned on the page
 
 
-@pytest.mark.xfail(strict=True, reason="export headers are being made French on the exports branch: remove this "
-                                       "mark once they are merged (the lead reconciles)")
 def test_exports_of_the_pages_show_plain_french(runs):
     problems = {}
     for (path, label), (_, files) in runs.items():
