@@ -171,6 +171,18 @@ def status_notes(row: Mapping) -> list[str]:
     return list(dict.fromkeys(note for note in notes if note))
 
 
+def short_note(row: Mapping) -> str:
+    """The one thing to say aloud about a status, for a projected screen: a status and a projection
+    that disagree, with the projection's chance (the full reasons are in the brief and the card);
+    the margin of error is already in the status label."""
+    if row.get("agreement") not in ("status_optimistic", "status_pessimistic"):
+        return ""
+    verdict = ("plus favorable que la projection" if row["agreement"] == "status_optimistic"
+               else "moins favorable que la projection")
+    chance = fmt_percent(row["projection_probability"], 0)
+    return f"Statut {verdict} : {chance} de chances d'atteindre la cible selon la tendance"
+
+
 def headline_line(row: Mapping) -> str:
     """`19,2 % [18,0 ; 20,4] en 2024 · cible 15,0 % en 2026` (or what is missing, in words)."""
     unit = unit_of(row)

@@ -122,9 +122,10 @@ def territory_terms(name: str, of_name: str, communes: int | None) -> tuple[Term
     )
 
 
-def entries(name: str, of_name: str, communes: int | None = None) -> tuple[Term, ...]:
-    """Every entry of the glossary page, the territory's words first."""
-    return territory_terms(name, of_name, communes) + TERMS
+def entries(name: str, of_name: str, communes: int | None = None, demo: bool = True) -> tuple[Term, ...]:
+    """Every entry of the glossary page, the territory's words first; without `demo` (every input
+    is real), no entry on demonstration data: nothing is said of it when there is none."""
+    return territory_terms(name, of_name, communes) + tuple(t for t in TERMS if demo or t.anchor != "demonstration")
 
 
 ANCHORS = {term.anchor: term for term in TERMS}

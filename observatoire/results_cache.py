@@ -20,11 +20,11 @@ import hashlib
 import os
 import pickle
 import platform
-import tempfile
 from importlib import metadata
 from pathlib import Path
 
 from observatoire import filecache
+from observatoire.indicators.store import write_atomic
 from observatoire.pipeline import Inputs, Results, run
 
 ENV_VAR = "OBSERVATOIRE_CACHE_DIR"
@@ -81,14 +81,7 @@ def load_or_run(inputs: Inputs) -> Results:
 
 def _store(path: Path, results: Results) -> None:
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".results-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump(results, out, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomic(path, pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL))
     _prune(path.parent)
 
 

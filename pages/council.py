@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from observatoire import glossary
 from observatoire.ui import loaders, presentation
 
 results = loaders.current_results()
@@ -18,8 +17,3 @@ st.title(f"Présentation · {results.territory.name}")
 presentation.navigation(number, len(screens), results)  # on top: the buttons stay in place from screen to screen
 st.header(screen.title, anchor=False)
 presentation.show(screen, results)
-# At the foot of the screen (plain text: grey captions fail the contrast rule): the words a
-# councillor may ask about, one click away.
-st.markdown(glossary.app_links(("iris", "intervalle-de-confiance", "marge-d-erreur", "effectif", "ponderation",
-                                "vague", "chiffre-fragile", "donnee-non-diffusee", "estimation-par-modele", "rang",
-                                "statut", "cible-2026", "projection", "lieu-de-mediation")))

@@ -74,7 +74,7 @@ def home_page(data: SiteData) -> str:
 def glossary_page(data: SiteData) -> str:
     """Body of comprendre.html: the glossary, the same entries as the app's page."""
     territory = data.territory
-    terms = glossary.entries(territory.name, territory.of_name(), len(data.geography.communes))
+    terms = glossary.entries(territory.name, territory.of_name(), len(data.geography.communes), data.is_demo)
     return paragraphs(glossary.INTRO) + "".join(
         heading(2, term.title, term.anchor) + paragraphs(term.definition) for term in terms)
 

@@ -15,7 +15,7 @@ from html import escape as _escape
 import pandas as pd
 import streamlit as st
 
-from observatoire import commitments, council, export
+from observatoire import commitments, council, export, glossary
 from observatoire.brief import brief_name, build_brief
 from observatoire.formatting import ci_short, fmt_interval, fmt_number, fmt_percent
 from observatoire.pipeline import Results
@@ -40,20 +40,21 @@ STYLE = """
 [data-testid="stMain"] h2 { font-size: clamp(1.6rem, 2.6vw, 2.6rem); padding: 0; line-height: 1.2; }
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] td, [data-testid="stMain"] th {
   font-size: clamp(1.05rem, 1.45vw, 1.6rem); }
-[data-testid="stMain"] [data-testid="stAlert"] p { font-size: 0.95rem; }
+[data-testid="stMain"] [data-testid="stAlert"] p { font-size: 0.8rem; }
 [data-testid="stMain"] [data-testid="stAlertContainer"] { padding: 0.35rem 1rem; }
+[data-testid="stMain"] [data-testid="stMarkdown"]:has(a[href^="comprendre#"]) p { font-size: 0.85rem; }
 .slide-map svg { height: 52vh; width: auto; max-width: 100%; }
 [data-testid="stMain"] p.slide-value { font-size: clamp(3rem, min(19vh, 24vw), 13rem); white-space: nowrap; font-weight: 700; color: #000091; line-height: 1.05; margin: 0; }
-[data-testid="stMain"] p.slide-change { font-size: clamp(1.5rem, 4.5vh, 3rem); font-weight: 600; margin: 0.2rem 0 0.6rem; }
-[data-testid="stMain"] p.slide-detail { font-size: clamp(1.1rem, 3vh, 2rem); color: #3a3a3a; margin: 0.1rem 0; }
-[data-testid="stMain"] p.slide-caveat { font-size: clamp(1rem, 2.6vh, 1.7rem); color: #3a3a3a; border-left: 4px solid #000091;
+[data-testid="stMain"] p.slide-change { font-size: clamp(1.25rem, min(4.5vh, 6vw), 3rem); font-weight: 600; margin: 0.2rem 0 0.6rem; }
+[data-testid="stMain"] p.slide-detail { font-size: clamp(1rem, min(3vh, 4.5vw), 2rem); color: #3a3a3a; margin: 0.1rem 0; }
+[data-testid="stMain"] p.slide-caveat { font-size: clamp(1rem, min(2.6vh, 4vw), 1.7rem); color: #3a3a3a; border-left: 4px solid #000091;
   padding-left: 0.8rem; margin-top: 1rem; }
 @media print {
   @page { size: A4 landscape; margin: 10mm; }
   html, body, [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"] {
     height: auto !important; overflow: visible !important; }
   [data-testid="stMain"] .stButton, [data-testid="stMain"] .stDownloadButton, [data-testid="stMain"] [data-testid="stPopover"],
-  .slide-nav { display: none !important; }
+  .slide-nav, [data-testid="stMarkdown"]:has(a[href^="comprendre#"]) { display: none !important; }
   [data-testid="stMainBlockContainer"] { padding: 0; }
 }
 </style>
@@ -149,9 +150,9 @@ def theme_screen(rows: pd.DataFrame) -> None:
     """The commitments of one theme: status in words (icon as a reminder), value and target, notes."""
     for row in rows.to_dict("records"):
         icon = BADGES.get(row["status"], BADGES["not_available"])[1]
-        notes = commitments.status_notes(row)
+        note = commitments.short_note(row)
         text = f"{icon} **{row['status_label']}** — {row['id']} · {row['title']}  \n{commitments.headline_line(row)}"
-        st.markdown(text + (f"  \n*{' ; '.join(notes)}*" if notes else ""))
+        st.markdown(text + (f"  \n*{note}.*" if note else ""))
 
 
 def areas_screen(results: Results) -> None:
@@ -168,6 +169,18 @@ def areas_screen(results: Results) -> None:
                "domaines) ; entre parenthèses, les places entre lesquelles l'IRIS se situe avec 95 % de probabilité.")
 
 
+# Glossary entries linked at the foot of each kind of screen: the banner's words (IRIS, calage,
+# lieux de médiation) and those of the screen, no more, so that the line stays one line.
+BANNER_TERMS = ("iris", "ponderation", "lieu-de-mediation")
+SCREEN_TERMS = {
+    "figure": ("intervalle-de-confiance", "marge-d-erreur", "effectif", "vague", "chiffre-fragile"),
+    "map": ("intervalle-de-confiance", "chiffre-fragile", "donnee-non-diffusee"),
+    "statuses": ("statut", "cible-2026", "projection"),
+    "theme": ("statut", "cible-2026", "projection", "marge-d-erreur", "intervalle-de-confiance"),
+    "areas": ("estimation-par-modele", "rang", "intervalle-de-confiance"),
+}
+
+
 def show(screen: council.Screen, results: Results) -> None:
     if screen.kind == "figure":
         figure_screen(screen.figure)
@@ -179,3 +192,4 @@ def show(screen: council.Screen, results: Results) -> None:
         theme_screen(screen.rows)
     else:
         areas_screen(results)
+    st.markdown(glossary.app_links((*BANNER_TERMS, *SCREEN_TERMS[screen.kind])))
