@@ -40,10 +40,10 @@ st.table(loaders.shared(results, ("accueil", "statuses"), lambda: status_counts(
 st.header("L'échantillon")
 report = results.validation
 if report.ok:
-    st.success(f"Fichier « {components.plain(results.source)} » valide : {fmt_number(report.n_rows)} réponses.")
+    # The survey by what it is, not its file name (an upload is named by the banner above).
+    st.success(f"Enquête valide : {fmt_number(report.n_rows)} réponses.")
 else:
-    st.error(f"Fichier « {components.plain(results.source)} » non valide : {fmt_number(report.total)} problèmes. "
-             "Voir la page « Données ».")
+    st.error(f"Enquête non valide : {fmt_number(report.total)} problèmes. Voir la page « Données ».")
 if results.sample_counts.empty:
     st.info("Aucune réponse à afficher : l'échantillon chargé est vide.")
 else:

@@ -45,10 +45,13 @@ PATTERNS = (
 # A glossary link: Markdown `[text](comprendre#anchor)` (app) or `<a href="comprendre.html#anchor">` (site).
 GLOSSARY_LINK = re.compile(r"\[[^\]]*\]\((?:/?comprendre)(?:#[\w-]+)?\)|<a href=\"comprendre\.html(?:#[\w-]+)?\">.*?</a>")
 URL = re.compile(r"https?://\S+|\]\([^)]*\)|\bhref=\"[^\"]*\"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # what `ui.components.plain` adds
 
 
 def offences(text: str, allowed: tuple[str, ...] = ()) -> list[str]:
-    """Forbidden tokens in `text` (after glossary links, URLs and `allowed` strings are removed)."""
+    """Forbidden tokens in `text` as the reader sees it (Markdown's backslash escapes undone, so that
+    `survey\\.csv` is read `survey.csv`), after glossary links, URLs and `allowed` strings are removed."""
+    text = MARKDOWN_ESCAPE.sub(r"\1", text)
     text = URL.sub(" ", GLOSSARY_LINK.sub(" ", text))
     for exact in allowed:
         text = text.replace(exact, " ")
