@@ -2,7 +2,7 @@
 
 - `template_files(tmp)`: a small catalogue, a values file and the input workbook exported from
   them (the workbook a service fills in);
-- `fill(template, path, rows, edits)`: that workbook with rows appended and cells overwritten;
+  (filled by `template_filling.fill`, shared with tests/indicators);
 - `rewrite_parts(xlsx, parts)`: a workbook whose zip parts are replaced (junk XML…);
 - `corrupt_deflate(xlsx, part)`: a workbook whose part holds an invalid deflate stream;
 - `huge_string_xlsx(path, rows, huge_at, size)`: a minimal workbook written part by part, with one
@@ -64,19 +64,6 @@ def template_files(tmp: Path, values: list[dict] | None = None) -> dict[str, Pat
 
 def import_args(files: dict[str, Path], workbook: Path, *extra: str) -> list[str]:
     return ["import", str(workbook), "--catalog", str(files["catalog"]), "--values", str(files["values"]), *extra]
-
-
-def fill(template: Path, path: Path, rows: list[list], edits: dict | None = None, hidden: tuple[int, ...] = ()) -> Path:
-    wb = openpyxl.load_workbook(template)
-    ws = wb["Valeurs"]
-    for values in rows:
-        ws.append(values)
-    for cell, value in (edits or {}).items():
-        ws[cell] = value
-    for number in hidden:
-        ws.row_dimensions[number].hidden = True
-    wb.save(path)
-    return path
 
 
 def rewrite_parts(xlsx: Path, out: Path, parts: dict[str, bytes]) -> Path:

@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from hostile import CATALOG, TERRITORY, fill, import_args, row, template_files
+from hostile import CATALOG, TERRITORY, import_args, row, template_files
+from template_filling import fill
 
 from example_territory import ROOT
 from observatoire import commitments, export

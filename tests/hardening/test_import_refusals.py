@@ -6,7 +6,8 @@ import zipfile
 
 import openpyxl
 import pytest
-from hostile import CATALOG, TERRITORY, fill, import_args, rewrite_parts, template_files
+from hostile import CATALOG, TERRITORY, import_args, rewrite_parts, template_files
+from template_filling import fill
 
 from observatoire.cli import main
 from observatoire.errors import UserError

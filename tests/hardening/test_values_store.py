@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hostile import CATALOG, TERRITORY, fill, import_args, row, template_files
+from hostile import CATALOG, TERRITORY, import_args, row, template_files
+from template_filling import fill
 
 from observatoire.cli import main
 from observatoire.indicators import store

@@ -14,6 +14,8 @@ from observatoire.errors import UserError
 from observatoire.indicators.values import empty_values, read_values, write_values
 from observatoire.indicators.workbook import HEADERS, read_workbook
 
+from template_filling import fill
+
 from .conftest import make_catalog, make_indicator
 
 CATALOG = make_catalog(
@@ -44,17 +46,6 @@ def files(tmp_path, monkeypatch):
     return {"catalog": catalog_path, "values": values_path, "template": template, "dir": tmp_path}
 
 
-def _fill(template, path, rows: list[list], edits: dict | None = None):
-    wb = openpyxl.load_workbook(template)
-    ws = wb["Valeurs"]
-    for row in rows:
-        ws.append(row)
-    for cell, value in (edits or {}).items():
-        ws[cell] = value
-    wb.save(path)
-    return path
-
-
 def _import(files, workbook, *extra) -> int:
     return main(["import", str(workbook), "--catalog", str(files["catalog"]), "--values", str(files["values"]), *extra])
 
@@ -74,7 +65,7 @@ def test_template_content(files):
 
 
 def test_round_trip_gives_identical_values(files):
-    filled = _fill(files["template"], files["dir"] / "rempli.xlsx", [
+    filled = fill(files["template"], files["dir"] / "rempli.xlsx", [
         ["TST01", 2023, None, None, None, 47.25, None, None, None, "bilan 2023", "provisoire"],
         ["TST02", 2023, "territory", "243300316", None, 1, None, None, None, "délibération", "définitive"],
         ["TST01", 2023, "commune", 33063, None, "12,5", 10, 15, 120, "bilan 2023", "définitive"],
@@ -139,7 +130,7 @@ def test_revision_keeps_history_and_never_loses_values(files):
 
 
 def test_dry_run_and_refusal_write_nothing(files, monkeypatch, capsys):
-    filled = _fill(files["template"], files["dir"] / "rempli.xlsx", [["TST01", 2024, None, None, None, 50, None, None, None, "x", "provisoire"]])
+    filled = fill(files["template"], files["dir"] / "rempli.xlsx", [["TST01", 2024, None, None, None, 50, None, None, None, "x", "provisoire"]])
     before = files["values"].read_bytes()
     assert _import(files, filled, "--dry-run") == 0
     out = capsys.readouterr().out
@@ -151,7 +142,7 @@ def test_dry_run_and_refusal_write_nothing(files, monkeypatch, capsys):
 
 
 def test_write_is_atomic(files, monkeypatch, capsys):
-    filled = _fill(files["template"], files["dir"] / "rempli.xlsx", [["TST01", 2024, None, None, None, 50, None, None, None, "x", "provisoire"]])
+    filled = fill(files["template"], files["dir"] / "rempli.xlsx", [["TST01", 2024, None, None, None, 50, None, None, None, "x", "provisoire"]])
     before = files["values"].read_bytes()
 
     def broken_replace(src, dst):
@@ -185,7 +176,7 @@ BAD_CASES = [
 
 @pytest.mark.parametrize(("edits", "message"), BAD_CASES)
 def test_bad_workbook_messages(files, edits, message):
-    path = _fill(files["template"], files["dir"] / "faux.xlsx", [], edits)
+    path = fill(files["template"], files["dir"] / "faux.xlsx", [], edits)
     with pytest.raises(UserError) as err:
         read_workbook(path, CATALOG, "243300316")
     assert message in err.value.message
@@ -226,7 +217,7 @@ def test_template_refuses_to_overwrite(files, capsys):
 
 
 def test_import_into_missing_values_file(files):
-    filled = _fill(files["template"], files["dir"] / "rempli.xlsx", [])
+    filled = fill(files["template"], files["dir"] / "rempli.xlsx", [])
     target = files["dir"] / "neuf" / "values.csv"
     assert main(["import", str(filled), "--catalog", str(files["catalog"]), "--values", str(target), "--yes"]) == 0
     assert len(read_values(target)) == 2
